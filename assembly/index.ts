@@ -1,0 +1,8 @@
+// The module's exports. Every kernel takes byte addresses (usize) into the imported memory and sizes
+// (i32); the TypeScript side owns and validates every allocation, and the kernels trust their input.
+//
+// Naming: <operation>_<element type>, with m, n, k the matrix dimensions and lda, ldb, ldc the
+// leading dimensions in elements, as in BLAS.
+
+export { heap_base, simd_level } from "./runtime";
+export * from "./elementwise/index";
