@@ -17,24 +17,7 @@ function unchecked(result: CheckedMatrix, out: Matrix | undefined): Matrix {
   return out ?? { rows: result.rows, cols: result.cols, data: result.data };
 }
 
-function binary(functionName: string, a: Matrix, b: Matrix, options: OutOptions | undefined, combine: (x: number, y: number) => number): Matrix {
-  const checkedA = checkMatrix(functionName, "a", a);
-  const checkedB = checkMatrix(functionName, "b", b);
-  checkSameDType(functionName, ["a", checkedA], ["b", checkedB]);
-  checkShape(functionName, "b", checkedB, checkedA.rows, checkedA.cols, "the shape of a");
-  const opts = checkOptions<OutOptions>(functionName, options);
-  const out = checkOut(functionName, opts, checkedA.rows, checkedA.cols, checkedA, "the shape of a");
-  const result = resultFor(out, checkedA.rows, checkedA.cols, checkedA.dtype);
-  const { rows, cols } = checkedA;
-  // Read both inputs whole before writing, so that out may alias either of them.
-  const x = denseCopy(checkedA);
-  const y = denseCopy(checkedB);
-  for (let i = 0; i < rows; i++) {
-    const target = i * result.stride;
-    for (let j = 0; j < cols; j++) result.data[target + j] = combine(x[i * cols + j]!, y[i * cols + j]!);
-  }
-  return unchecked(result, opts.out);
-}
+type Operation = "add" | "sub";
 
 function denseCopy(m: CheckedMatrix): Float64Array | Float32Array {
   const dense = m.dtype === "f64" ? new Float64Array(m.rows * m.cols) : new Float32Array(m.rows * m.cols);
@@ -42,14 +25,48 @@ function denseCopy(m: CheckedMatrix): Float64Array | Float32Array {
   return dense;
 }
 
+/**
+ * Returns `input`'s elements in a layout safe to read while `result` is written: the input itself,
+ * unless it shares memory with the result without being the very same view, then a dense copy.
+ */
+function readable(input: CheckedMatrix, result: CheckedMatrix): CheckedMatrix {
+  const sameView = input.data === result.data && input.stride === result.stride;
+  if (sameView || !overlaps(input.data, result.data)) return input;
+  return { ...input, data: denseCopy(input), stride: input.cols };
+}
+
+function binary(functionName: Operation, a: Matrix, b: Matrix, options: OutOptions | undefined): Matrix {
+  const checkedA = checkMatrix(functionName, "a", a);
+  const checkedB = checkMatrix(functionName, "b", b);
+  checkSameDType(functionName, ["a", checkedA], ["b", checkedB]);
+  checkShape(functionName, "b", checkedB, checkedA.rows, checkedA.cols, "the shape of a");
+  const opts = checkOptions<OutOptions>(functionName, options);
+  const out = checkOut(functionName, opts, checkedA.rows, checkedA.cols, checkedA, "the shape of a");
+  const result = resultFor(out, checkedA.rows, checkedA.cols, checkedA.dtype);
+  const x = readable(checkedA, result);
+  const y = readable(checkedB, result);
+  const z = result.data;
+  for (let i = 0; i < result.rows; i++) {
+    const xRow = i * x.stride;
+    const yRow = i * y.stride;
+    const zRow = i * result.stride;
+    if (functionName === "add") {
+      for (let j = 0; j < result.cols; j++) z[zRow + j] = x.data[xRow + j]! + y.data[yRow + j]!;
+    } else {
+      for (let j = 0; j < result.cols; j++) z[zRow + j] = x.data[xRow + j]! - y.data[yRow + j]!;
+    }
+  }
+  return unchecked(result, opts.out);
+}
+
 /** C = A + B in plain JavaScript; same contract as the wasm-backed `add`. */
 export function add(a: Matrix, b: Matrix, options?: OutOptions): Matrix {
-  return binary("add", a, b, options, (x, y) => x + y);
+  return binary("add", a, b, options);
 }
 
 /** C = A - B in plain JavaScript; same contract as the wasm-backed `sub`. */
 export function sub(a: Matrix, b: Matrix, options?: OutOptions): Matrix {
-  return binary("sub", a, b, options, (x, y) => x - y);
+  return binary("sub", a, b, options);
 }
 
 /** B = alpha * A in plain JavaScript; same contract as the wasm-backed `scale`. */
@@ -60,9 +77,9 @@ export function scale(a: Matrix, alpha: number, options?: OutOptions): Matrix {
   const opts = checkOptions<OutOptions>("scale", options);
   const out = checkOut("scale", opts, checkedA.rows, checkedA.cols, checkedA, "the shape of a");
   const result = resultFor(out, checkedA.rows, checkedA.cols, checkedA.dtype);
-  const x = denseCopy(checkedA);
-  for (let i = 0; i < checkedA.rows; i++) {
-    for (let j = 0; j < checkedA.cols; j++) result.data[i * result.stride + j] = factor * x[i * checkedA.cols + j]!;
+  const x = readable(checkedA, result);
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < x.cols; j++) result.data[i * result.stride + j] = factor * x.data[i * x.stride + j]!;
   }
   return unchecked(result, opts.out);
 }

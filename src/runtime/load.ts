@@ -147,6 +147,10 @@ async function instantiate(module: WebAssembly.Module, requested: BackendName | 
 
 let pending: Promise<BackendInfo> | undefined;
 
+// Compiled modules of the package's own builds, so that switching back to a build re-instantiates it
+// without fetching and compiling again (and keeps the code V8 has already optimised).
+const compiled = new Map<BackendName, WebAssembly.Module>();
+
 async function load(options: ReadyOptions): Promise<BackendInfo> {
   const engine = engineFeatures();
   let module: WebAssembly.Module;
@@ -163,7 +167,12 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
     requested = backend;
     const existing = currentRuntime();
     if (existing !== undefined && existing.backend === backend && options.url === undefined) return describe(existing);
-    module = await compileFromUrl(options.url !== undefined ? new URL(options.url) : defaultUrl(backend));
+    if (options.url !== undefined) {
+      module = await compileFromUrl(new URL(options.url));
+    } else {
+      module = compiled.get(backend) ?? (await compileFromUrl(defaultUrl(backend)));
+      compiled.set(backend, module);
+    }
   }
 
   const runtime = await instantiate(module, requested);

@@ -1,0 +1,41 @@
+// Elementwise add on f64 and f32: each wasm build (copies in and out included) against the baseline.
+import * as baseline from "../../src/baseline/index.js";
+import { add, ready, RandomState, type BackendName, type Matrix } from "../../src/index.js";
+import { detectFeatures } from "../../src/runtime/probe.js";
+import type { BenchCase, Implementation } from "../harness.js";
+import type { Suite } from "./index.js";
+
+function availableBackends(): BackendName[] {
+  const engine = detectFeatures();
+  return [...(engine.relaxedSimd ? ["relaxed-simd" as const] : []), ...(engine.simd ? ["simd" as const] : []), "scalar"];
+}
+
+export const elementwiseSuite: Suite = {
+  name: "elementwise",
+  async cases({ quick }) {
+    const sizes = quick ? [256] : [64, 256, 1024];
+    const rng = new RandomState(1);
+    const cases: BenchCase[] = [];
+    for (const dtype of ["f64", "f32"] as const) {
+      for (const n of sizes) {
+        const source = rng.randn(n, n);
+        const a: Matrix = dtype === "f64" ? source : { rows: n, cols: n, data: Float32Array.from(source.data) };
+        const b: Matrix = { rows: n, cols: n, data: a.data.slice().reverse() };
+        const out: Matrix = { rows: n, cols: n, data: a.data.slice() };
+        const wasm: Implementation[] = availableBackends().map((name) => ({
+          name: `lowrank ${name}`,
+          activate: () => ready({ backend: name }),
+          run: () => add(a, b, { out }),
+        }));
+        cases.push({
+          suite: "elementwise",
+          operation: `add ${dtype}`,
+          size: `${n}x${n}`,
+          values: n * n,
+          implementations: [{ name: "baseline", run: () => baseline.add(a, b, { out }) }, ...wasm],
+        });
+      }
+    }
+    return cases;
+  },
+};
