@@ -160,8 +160,9 @@ export function fromArrays(nested: ReadonlyArray<ReadonlyArray<number>>, dtype: 
   if (!Array.isArray(nested)) throw typeError("fromArrays", "nested", "be an array of rows", nested);
   if (dtype !== "f64" && dtype !== "f32") throw typeError("fromArrays", "dtype", 'be "f64" or "f32"', dtype);
   const rows = nested.length;
-  const cols = rows === 0 ? 0 : (Array.isArray(nested[0]) ? nested[0].length : -1);
-  const data = dtype === "f64" ? new Float64Array(rows * cols) : new Float32Array(Math.max(0, rows * cols));
+  if (rows > 0 && !Array.isArray(nested[0])) throw typeError("fromArrays", "nested[0]", "be an array of numbers", nested[0]);
+  const cols = rows === 0 ? 0 : nested[0]!.length;
+  const data = dtype === "f64" ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = nested[i];
     if (!Array.isArray(row)) throw typeError("fromArrays", `nested[${i}]`, "be an array of numbers", row);
