@@ -1,5 +1,5 @@
 // The module's exports. Every kernel takes byte addresses (usize) into the imported memory and sizes
-// (i32); the TypeScript side owns and validates every allocation, and the kernels trust their input.
+// (i32). The TypeScript side owns and validates every allocation, so the kernels trust their input.
 //
 // Naming: <operation>_<element type>, with m, n, k the matrix dimensions and lda, ldb, ldc the
 // leading dimensions in elements, as in BLAS.

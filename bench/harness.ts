@@ -1,8 +1,9 @@
 /**
- * The benchmark harness every suite uses: tinybench underneath, read through one helper (its result
- * fields changed between major versions), implementations interleaved round by round so that machine
- * drift hits all of them alike, a warm-up first, inputs prepared outside the timed region, results
- * consumed so that no work can be dropped, and one JSON record per case and implementation.
+ * The benchmark harness every suite uses. It runs tinybench and reads its results through one helper,
+ * because the result fields changed between major versions. Implementations are interleaved round by
+ * round so that machine drift hits all of them alike. Each is warmed up first, its inputs are prepared
+ * outside the timed region, and its results are consumed so that no work can be dropped. The output is
+ * one JSON record per case and implementation.
  *
  * The figures that count are ratios between implementations measured in the same run.
  */
@@ -102,7 +103,7 @@ function consume(result: unknown): void {
   sink = result;
 }
 
-/** Throws when the last result an implementation returned holds a NaN in its first element. */
+/** Throws when the first element of the last result an implementation returned is NaN. */
 function checkConsumed(name: string): void {
   const value = sink as { data?: ArrayLike<number> } | ArrayLike<number> | number | undefined;
   const first = typeof value === "number" ? value : (value as { data?: ArrayLike<number> })?.data?.[0] ?? (value as ArrayLike<number>)?.[0];
@@ -111,7 +112,7 @@ function checkConsumed(name: string): void {
 
 /**
  * Reads the latency samples (milliseconds) of a finished task. tinybench 2-6 kept them in different
- * places (`result.samples`, `result.latency.samples`); this is the one place that knows.
+ * places (`result.samples`, `result.latency.samples`), and this function is the only reader.
  */
 export function readSamples(task: Task): number[] {
   const result = task.result as unknown as { samples?: ArrayLike<number>; latency?: { samples?: ArrayLike<number> }; state?: string; error?: unknown };

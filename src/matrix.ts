@@ -40,7 +40,7 @@ export interface CheckedMatrix<T extends FloatArray = FloatArray> {
   readonly dtype: DType;
 }
 
-/** Largest dimension accepted: a wasm32 address space holds at most 2^32 bytes. */
+/** Largest dimension accepted, since a wasm32 address space has at most 2^32 bytes. */
 const MAX_DIMENSION = 2 ** 32;
 
 /** Returns "f64" or "f32" for a Float64Array or Float32Array, and undefined otherwise. */

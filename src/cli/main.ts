@@ -1,6 +1,6 @@
 /**
- * The `lowrank` command line. Each command parses its own options; errors in arguments or input end
- * the process with a one-line message on stderr and exit code 2 (bad arguments) or 1 (a failure).
+ * The `lowrank` command line. Each command parses its own options. An error ends the process with a
+ * one-line message on stderr and exit code 2 for bad arguments, 1 for any other failure.
  */
 import { runDemo, renderDemo } from "./demo.js";
 

@@ -6,7 +6,7 @@ import { checkMatrix, checkSameDType, shapeText, type CheckedMatrix } from "../m
 
 /** Options every operation that writes a matrix takes. */
 export interface OutOptions {
-  /** Where to write the result (its stride is honoured); a new dense matrix is returned when absent. */
+  /** Destination of the result (its stride is honoured); a new dense matrix is returned when absent. */
   out?: import("../matrix.js").Matrix;
 }
 

@@ -129,7 +129,7 @@ function sourceOf(input: CheckedInput): CheckedMatrix {
 
 /**
  * Transposes a matrix: B = A^T, so an m x n input gives an n x m result. `options.out` must be
- * n x m and must not share memory with `a` (a RangeError says so).
+ * n x m and must not share memory with `a` (that throws a RangeError).
  * Throws TypeError for a non-matrix or mixed element types, NotReadyError before `ready()`.
  *
  * @example

@@ -2,9 +2,9 @@
  * The allocator for the WebAssembly memory, kept on the JavaScript side so that no instance of the
  * module ever runs an allocator of its own (the threaded build needs exactly that).
  *
- * First fit over a list of free ranges kept sorted by address, with neighbours coalesced on free, so
- * that a call that takes and releases the same scratch sizes again and again reuses the same bytes and
- * the memory stops growing after the first calls. Every block starts on a 64-byte boundary (a cache
+ * First fit over a list of free ranges kept sorted by address, with neighbours coalesced on free. A
+ * call that takes and releases the same scratch sizes again and again reuses the same bytes, so the
+ * memory stops growing after the first calls. Every block starts on a 64-byte boundary (a cache
  * line, and a multiple of the 16 bytes a v128 load prefers). Wasm memory never shrinks; freed bytes
  * are reused instead.
  */

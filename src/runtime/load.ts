@@ -26,13 +26,13 @@ export interface ReadyOptions {
    * agree.
    */
   source?: BufferSource | WebAssembly.Module;
-  /** Where to fetch the build from, in place of the package's own `wasm/` folder. */
+  /** URL of the build to fetch, in place of the package's own `wasm/` folder. */
   url?: string | URL;
   /** Skip the warm-up calls that get the engine's optimising compiler going. Default false. */
   skipWarmUp?: boolean;
 }
 
-/** Which build is in use, and what the engine supports. */
+/** Description of the build in use and of the engine's features. */
 export interface BackendInfo {
   /** The loaded build. */
   name: BackendName;
@@ -44,7 +44,7 @@ export interface BackendInfo {
   threads: boolean;
   /** Number of threads kernels use. */
   threadCount: number;
-  /** What the engine supports, whichever build is loaded. */
+  /** Features of the engine, whichever build is loaded. */
   engine: EngineFeatures;
   /** Current size of the module's memory in bytes. */
   memoryBytes: number;
@@ -52,7 +52,7 @@ export interface BackendInfo {
 
 const SIMD_LEVEL_BACKEND: Record<number, BackendName> = { 0: "scalar", 1: "simd", 2: "relaxed-simd" };
 
-/** The default location of each build; literal URLs so that bundlers see and copy the files. */
+/** Returns the default location of a build. The URLs are literal so that bundlers see and copy the files. */
 function defaultUrl(backend: BackendName): URL {
   switch (backend) {
     case "relaxed-simd":

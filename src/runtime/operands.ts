@@ -65,8 +65,8 @@ export class CallScope {
 
   /**
    * Places an input in wasm memory: a resident matrix as it is, a plain one copied. With `dense`, the
-   * copy has leading dimension cols; otherwise it keeps the caller's stride (a view is copied with the
-   * gaps between its rows, which costs less than copying row by row).
+   * copy has leading dimension cols. Otherwise it keeps the caller's stride, because copying a view
+   * with the gaps between its rows costs less than copying row by row.
    */
   place(input: CheckedInput, dense = false): Operand {
     if (input.resident !== undefined) {

@@ -19,7 +19,7 @@ const RELAXED_SIMD_PROBE = new Uint8Array([
   0x0a, 0x0f, 0x01, 0x0d, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x80, 0x02, 0x0b,
 ]);
 
-/** What the engine supports, as far as lowrank's builds care. */
+/** Engine features that decide which of lowrank's builds can run. */
 export interface EngineFeatures {
   /** 128-bit SIMD (every evergreen browser, Node 16.4+). */
   simd: boolean;

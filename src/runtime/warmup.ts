@@ -1,8 +1,8 @@
 /**
  * Warm-up after instantiation. V8 first runs new wasm code in its baseline compiler and optimises it in
- * the background, and a call already running does not switch to the optimised code: a first large
- * matrix product measured about 3.5x slower than later ones (Node 20, V8 11.3). A few tiny calls of each
- * hot kernel, then one turn of the event loop, let the optimised code arrive first.
+ * the background. A call that is already running does not switch to the optimised code, so a first
+ * large matrix product measured about 3.5x slower than later ones (Node 20, V8 11.3). A few tiny calls
+ * of each hot kernel, then one turn of the event loop, let the optimised code arrive first.
  */
 import type { Runtime } from "./state.js";
 

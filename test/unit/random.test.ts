@@ -16,8 +16,7 @@ describe("RandomState", () => {
   }
 
   it("seed 69 state head matches numpy", () => {
-    // The state words are private; the first tempered outputs depend on all 624 of them, and the
-    // fixture's state head is checked through a fresh seeding of a subclass that exposes it.
+    // The state words are private, so a subclass exposes them to compare with numpy's state.
     class Exposed extends RandomState {
       words(): Uint32Array {
         return (this as unknown as { mt: Uint32Array }).mt;

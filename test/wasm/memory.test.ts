@@ -21,14 +21,14 @@ describe("wasm memory", () => {
 
   it("results stay right when a call grows the memory", () => {
     const small = fromArrays([[1, 2]]);
-    const kept = resident(small);
+    const held = resident(small);
     const before = backend().memoryBytes;
     const big: Matrix = new RandomState(0).randn(700, 700);
     const t = transpose(big);
     expect(backend().memoryBytes).toBeGreaterThan(before);
     expect(t.data[1]).toBe(big.data[700]);
-    expect(Array.from(add(kept, small).data)).toEqual([2, 4]);
-    kept.dispose();
+    expect(Array.from(add(held, small).data)).toEqual([2, 4]);
+    held.dispose();
   });
 
   it("resident matrices free their memory on dispose", () => {
