@@ -1,7 +1,7 @@
 /**
  * `lowrank demo`: the founding article's walk-through, computed by the library. The article seeds
- * numpy's legacy generator with 69, draws a 10x10 "weight matrix" W, and asks how much storage it
- * takes in each number format before factorising it.
+ * numpy's legacy generator with 69, draws a 10x10 "weight matrix" W, and compares its storage in each
+ * number format before factorising it.
  */
 import { rangeError } from "../errors.js";
 import { RandomState } from "../random.js";
