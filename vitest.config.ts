@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects: "unit" for code that never touches wasm (random numbers, file formats, argument
-// checks), and one project per build for everything that runs kernels, so that the simd and scalar
-// builds pass the same tests. Run one build alone with `npx vitest run --project scalar`.
+// Projects: "unit" for code that never touches wasm (random numbers, file formats, argument checks),
+// one project per build for everything that runs kernels, so that the simd and scalar builds pass the
+// same tests, and "browser" for the tests in Chromium. Run one alone with `npx vitest run --project scalar`.
 export default defineConfig({
   test: {
     setupFiles: ["test/helpers/matchers.ts"],
@@ -19,6 +19,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "scalar", include: ["test/wasm/**/*.test.ts"], env: { LOWRANK_BACKEND: "scalar" } },
+      },
+      {
+        // Drives Debian's Chromium through playwright-core: `npm run test:browser`, not part of `npm test`.
+        extends: true,
+        test: { name: "browser", include: ["test/browser/**/*.test.ts"], fileParallelism: false },
       },
     ],
   },
