@@ -67,7 +67,7 @@ expect.extend({
 });
 
 declare module "vitest" {
-  interface Matchers<T = unknown> {
+  interface Matchers<T = any> {
     toBeCloseArray(expected: ArrayLike<number>, options?: CloseOptions): T;
     toEqualBits(expected: Float64Array | Float32Array): T;
   }
