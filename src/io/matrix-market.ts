@@ -58,7 +58,7 @@ const REAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^[+-]?(?:i
  * const a = readMatrixMarket(bytes);      // { rows: 1033, cols: 320, data: Float64Array, field: "real", ... }
  * const { S } = svd(a);
  */
-export function readMatrixMarket(input: Uint8Array | ArrayBuffer | string, options: ReadMatrixMarketOptions = {}): MatrixMarketMatrix {
+export function readMatrixMarket(input: Uint8Array | ArrayBufferLike | string, options: ReadMatrixMarketOptions = {}): MatrixMarketMatrix {
   const name = "readMatrixMarket";
   const text = typeof input === "string" ? input : new TextDecoder("utf-8").decode(asBytes(name, "input", input));
   if (typeof options !== "object" || options === null) throw typeError(name, "options", "be an object", options);

@@ -67,7 +67,8 @@ const DEFAULT_MAX_HEADER = 10_000;
 /**
  * Parses a .npy file held in memory. The result's `data` is in C order (last index fastest)
  * whatever order the file used: Float64Array for f8, Float32Array for f4, Uint16Array of raw
- * float16 bits for f2, Uint8Array of 0/1 for b1, BigInt64Array for i8, and so on.
+ * float16 bits for f2, Uint8Array for b1 (one byte per element, passed through as stored: numpy
+ * writes 0 and 1), BigInt64Array for i8, and so on.
  *
  * `data` is a view on `bytes` when the file is C-ordered, its byte order matches the engine's
  * (little-endian everywhere in practice) and the data address is a multiple of the element size;
@@ -81,7 +82,7 @@ const DEFAULT_MAX_HEADER = 10_000;
  * const image = readNpy(bytes);            // { dtype: "u1", shape: [512, 512], data: Uint8Array }
  * const m = tensorAsMatrix(image);         // 512 x 512 Float64Array matrix
  */
-export function readNpy(bytes: Uint8Array | ArrayBuffer, options: ReadNpyOptions = {}): NpyArray {
+export function readNpy(bytes: Uint8Array | ArrayBufferLike, options: ReadNpyOptions = {}): NpyArray {
   const file = asBytes("readNpy", "bytes", bytes);
   const maxHeaderSize = options.maxHeaderSize ?? DEFAULT_MAX_HEADER;
   if (typeof maxHeaderSize !== "number" || !Number.isSafeInteger(maxHeaderSize) || maxHeaderSize < 0) {

@@ -165,7 +165,7 @@ export class SafetensorsFile {
  * file.names;                       // ["decoder.rnn.weight_hh", ...]
  * file.tensor(file.names[0]).shape; // [512, 128]
  */
-export function readSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFile {
+export function readSafetensors(bytes: Uint8Array | ArrayBufferLike): SafetensorsFile {
   const file = asBytes("readSafetensors", "bytes", bytes);
   const fileLength = file.length;
 
