@@ -49,10 +49,10 @@ const REAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^[+-]?(?:i
  * Pattern entries become 1. Integer entries beyond 2^53 are rounded to the nearest double.
  *
  * `input` is the file's bytes (Uint8Array or ArrayBuffer, decoded as UTF-8) or its text.
- * Throws TypeError for other input and FormatError, with the line number, for a bad banner or size
- * line, an entry with the wrong number of fields, an index out of range, a value that is not a
- * number, too few or too many entries, or a matrix larger than `options.maxBytes` (checked before
- * anything is allocated).
+ * Throws TypeError for other input. Throws FormatError, with the line number, for a bad banner or
+ * size line, an entry with the wrong number of fields, an index out of range, a value that is not a
+ * number, or too few or too many entries. A matrix larger than `options.maxBytes` is also a
+ * FormatError, raised before anything is allocated.
  *
  * @example
  * const a = readMatrixMarket(bytes);      // { rows: 1033, cols: 320, data: Float64Array, field: "real", ... }
@@ -174,10 +174,12 @@ function readArray(
   symmetry: MatrixMarketSymmetry,
 ): number {
   // Column-major; symmetric files list each column from the diagonal down, skew-symmetric from below it.
-  const skip = symmetry === "general" ? -1 : symmetry === "symmetric" ? 0 : 1;
   let count = 0;
   for (let j = 0; j < cols; j++) {
-    for (let i = symmetry === "general" ? 0 : j + skip; i < rows; i++) {
+    let first = 0;
+    if (symmetry === "symmetric") first = j;
+    if (symmetry === "skew-symmetric") first = j + 1;
+    for (let i = first; i < rows; i++) {
       const fields = lines.nextFields();
       if (fields === undefined) throw new FormatError(FORMAT, `the file ends after ${count} values`, { line: lines.number + 1 });
       if (fields.length !== 1) {

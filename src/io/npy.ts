@@ -290,7 +290,8 @@ export function writeNpy(array: NpyArrayInput, options: WriteNpyOptions = {}): U
   if (typeof littleEndian !== "boolean") throw typeError(name, "options.littleEndian", "be a boolean", littleEndian);
 
   // The dict literal, in numpy's own spelling.
-  const order = type.BYTES_PER_ELEMENT === 1 ? "|" : littleEndian ? "<" : ">";
+  let order = littleEndian ? "<" : ">";
+  if (type.BYTES_PER_ELEMENT === 1) order = "|";
   const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(", ")})`;
   const dict = `{'descr': '${order}${dtype}', 'fortran_order': ${fortranOrder ? "True" : "False"}, 'shape': ${shape}, }`;
 

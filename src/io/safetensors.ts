@@ -4,10 +4,10 @@
  * Layout (huggingface/safetensors): an unsigned 64-bit little-endian header length N, N bytes of
  * UTF-8 JSON mapping each tensor name to `{ dtype, shape, data_offsets: [begin, end] }` plus an
  * optional `__metadata__` map of strings, then the data section. Offsets are relative to the start
- * of the data section; the tensors must cover it exactly, without gaps or overlaps, and every element
+ * of the data section. The tensors must cover it exactly, without gaps or overlaps, and every element
  * is stored little-endian in C order.
  *
- * The reader treats the file as hostile: it refuses headers over 100 MB (the limit of the reference
+ * The reader treats the file as hostile: it rejects headers over 100 MB (the limit of the reference
  * reader), checks every offset and shape against the file size before anything is allocated, and
  * keeps names and metadata in Maps and null-prototype objects.
  */
@@ -69,7 +69,7 @@ const DEFAULT_DTYPES = new Map<TensorDataConstructor, SafetensorsDType>([
 /** A tensor read from a safetensors file. */
 export type SafetensorsTensor = Tensor<SafetensorsDType>;
 
-/** Where a tensor lies in the file, from the header. */
+/** Location and type of a tensor, from the header. */
 export interface SafetensorsTensorInfo {
   readonly name: string;
   readonly dtype: SafetensorsDType;
@@ -155,7 +155,7 @@ export class SafetensorsFile {
  * (at most 100 MB and inside the file), the JSON, every dtype and shape, and that the tensors' byte
  * ranges tile the data section exactly. Tensor data is not read until `tensor(name)` is called.
  *
- * `bytes` is a Uint8Array (a Node Buffer is one) or an ArrayBuffer; the returned file keeps a
+ * `bytes` is a Uint8Array (a Node Buffer is one) or an ArrayBuffer. The returned file keeps a
  * reference to it and returns views of it where alignment allows.
  * Throws TypeError when `bytes` is not binary data and FormatError, with the byte offset, for any
  * malformed or truncated file.
@@ -288,7 +288,7 @@ function quote(name: string): string {
   return JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name);
 }
 
-/** Returns the number of UTF-8 bytes encoding `text[from..to)`, which holds no lone surrogates. */
+/** Returns the number of UTF-8 bytes encoding `text[from..to)`, which contains no lone surrogates. */
 function utf8Length(text: string, from: number, to: number): number {
   let length = 0;
   for (let i = from; i < to; i++) {
@@ -306,7 +306,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let low = 0;
   let high = bytes.length;
-  // The longest valid prefix: binary search on prefixes, allowing for a cut inside a character.
+  // Binary search for the maximum valid prefix; streaming mode allows a cut inside a character.
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     let valid = false;
