@@ -16,4 +16,27 @@ export type { OutOptions } from "./linalg/checks.js";
 
 export { RandomState, seed, rand, randn } from "./random.js";
 
+// File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).
+export {
+  readSafetensors,
+  writeSafetensors,
+  SafetensorsFile,
+  MAX_SAFETENSORS_HEADER,
+  type SafetensorsDType,
+  type SafetensorsTensor,
+  type SafetensorsTensorInfo,
+  type SafetensorsTensorInput,
+  type WriteSafetensorsOptions,
+} from "./io/safetensors.js";
+export { readNpy, writeNpy, type NpyArray, type NpyArrayInput, type NpyDType, type ReadNpyOptions, type WriteNpyOptions } from "./io/npy.js";
+export {
+  readMatrixMarket,
+  type MatrixMarketMatrix,
+  type MatrixMarketFormat,
+  type MatrixMarketField,
+  type MatrixMarketSymmetry,
+  type ReadMatrixMarketOptions,
+} from "./io/matrix-market.js";
+export { tensorAsMatrix, type Tensor, type TensorData, type TensorInput, type TensorAsMatrixOptions } from "./io/tensor.js";
+
 export { NotReadyError, FormatError, ConvergenceError, type FormatErrorLocation } from "./errors.js";
