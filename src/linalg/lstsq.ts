@@ -23,7 +23,7 @@ export interface PinvOptions {
   rcond?: number;
 }
 
-/** What `lstsq` returns: numpy's four results. */
+/** The four results of `lstsq`, as numpy returns them. */
 export interface LstsqResult<T extends FloatArray = FloatArray> {
   /** The minimum-norm least-squares solution: n x nrhs, or a vector of n entries when b was a vector. */
   x: Matrix<T> | T;
