@@ -14,6 +14,11 @@ export { matrix, fromArrays, toArrays, type Matrix, type FloatArray, type DType 
 export { add, sub, scale, copy, transpose } from "./linalg/elementwise.js";
 export type { OutOptions } from "./linalg/checks.js";
 
+// Decompositions: SVD, QR, least squares, pseudo-inverse.
+export { svd, type SvdOptions, type SvdResult, type SingularValues } from "./linalg/svd.js";
+export { qr, type QrOptions, type QrResult, type QrMode } from "./linalg/qr.js";
+export { lstsq, pinv, type LstsqOptions, type LstsqResult, type PinvOptions } from "./linalg/lstsq.js";
+
 export { RandomState, seed, rand, randn } from "./random.js";
 
 // File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).

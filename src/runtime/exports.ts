@@ -15,6 +15,17 @@ export interface KernelExports {
   scale_f32(x: number, alpha: number, out: number, n: number): void;
   transpose_f64(a: number, lda: number, m: number, n: number, out: number, ldo: number): void;
   transpose_f32(a: number, lda: number, m: number, n: number, out: number, ldo: number): void;
+
+  /** SVD of the dense m x n matrix at a (overwritten); job 0 values, 1 thin, 2 full. Returns 0 or the unconverged count. */
+  svd_f64(m: number, n: number, a: number, s: number, u: number, vt: number, job: number, work: number): number;
+  svd_f32(m: number, n: number, a: number, s: number, u: number, vt: number, job: number, work: number): number;
+  svd_workspace_f64(m: number, n: number, job: number): number;
+  svd_workspace_f32(m: number, n: number, job: number): number;
+  /** Householder QR of the dense m x n matrix at a (overwritten) into q (m x qCols) and r (rRows x n). */
+  qr_f64(m: number, n: number, a: number, q: number, qCols: number, r: number, rRows: number, work: number): void;
+  qr_f32(m: number, n: number, a: number, q: number, qCols: number, r: number, rRows: number, work: number): void;
+  qr_workspace_f64(m: number, n: number, qCols: number): number;
+  qr_workspace_f32(m: number, n: number, qCols: number): number;
 }
 
 /** Names of the exports every build must have; loading checks them. */
@@ -29,4 +40,12 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "scale_f32",
   "transpose_f64",
   "transpose_f32",
+  "svd_f64",
+  "svd_f32",
+  "svd_workspace_f64",
+  "svd_workspace_f32",
+  "qr_f64",
+  "qr_f32",
+  "qr_workspace_f64",
+  "qr_workspace_f32",
 ];

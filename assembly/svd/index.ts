@@ -1,0 +1,35 @@
+// Exported SVD and QR kernels for f64 and f32 (see driver.ts for the contracts). The TypeScript side
+// allocates every operand and the workspace; job is 0 (values), 1 (thin) or 2 (full).
+import { svd, svdWorkspaceBytes, qr, qrWorkspaceBytes } from "./driver";
+
+export function svd_f64(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job: i32, work: usize): i32 {
+  return svd<f64>(m, n, a, s, u, vt, job, work);
+}
+
+export function svd_f32(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job: i32, work: usize): i32 {
+  return svd<f32>(m, n, a, s, u, vt, job, work);
+}
+
+export function svd_workspace_f64(m: i32, n: i32, job: i32): usize {
+  return svdWorkspaceBytes<f64>(m, n, job);
+}
+
+export function svd_workspace_f32(m: i32, n: i32, job: i32): usize {
+  return svdWorkspaceBytes<f32>(m, n, job);
+}
+
+export function qr_f64(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, rRows: i32, work: usize): void {
+  qr<f64>(m, n, a, q, qCols, r, rRows, work);
+}
+
+export function qr_f32(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, rRows: i32, work: usize): void {
+  qr<f32>(m, n, a, q, qCols, r, rRows, work);
+}
+
+export function qr_workspace_f64(m: i32, n: i32, qCols: i32): usize {
+  return qrWorkspaceBytes<f64>(m, n, qCols);
+}
+
+export function qr_workspace_f32(m: i32, n: i32, qCols: i32): usize {
+  return qrWorkspaceBytes<f32>(m, n, qCols);
+}
