@@ -21,6 +21,13 @@ export { lstsq, pinv, type LstsqOptions, type LstsqResult, type PinvOptions } fr
 
 export { RandomState, seed, rand, randn } from "./random.js";
 
+// Norms and choosing a rank
+export { norm, matrixRank, type NormKind, type MatrixRankOptions } from "./linalg/norm.js";
+export { rankForEnergy, type RankCriterion } from "./lowrank/energy.js";
+
+// PEFT LoRA adapters
+export { readLoraAdapter, loraConfig, loraScaling, type LoraAdapter, type LoraPair, type LoraConfig } from "./lora/adapter.js";
+
 // File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).
 export {
   readSafetensors,
