@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { Bench, type Task } from "tinybench";
 
 /**
- * What an implementation is, for the report's ratio columns: "build" is a lowrank wasm build,
+ * Role of an implementation in the report's ratio columns: "build" is a lowrank wasm build,
  * "baseline" the pure-JavaScript twin, "peer" another library, "numpy" numpy in a Python process.
  */
 export type ImplementationKind = "build" | "baseline" | "peer" | "numpy";
@@ -98,9 +98,9 @@ export interface CaseRecord {
   /** Relative margin of error of the mean (95 %), in percent. */
   rmePercent: number;
   /**
-   * (max - min) / median. With samples from several rounds, max and min are those of the round medians,
-   * because a single call's time swings by several times its median (a GC pause, a timer interrupt) and
-   * would flag every case; what threatens the ratios is drift between rounds.
+   * (max - min) / median. With samples from several rounds, max and min are those of the round medians.
+   * A single call's time can swing to several times the median (a GC pause, a timer interrupt), so the
+   * per-call range would flag every case, while what threatens the ratios is drift between rounds.
    */
   spread: number;
   /** Median of each round's samples, in milliseconds, in round order. */
@@ -199,7 +199,7 @@ function median(sorted: number[]): number {
 const T_CRITICAL = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
 /**
- * Summarises samples (ms) into the statistics of a record. `rounds`, when given, holds the same samples
+ * Summarises samples (ms) into the statistics of a record. `rounds`, when given, contains the same samples
  * split by round; with two or more non-empty rounds the spread is taken over the round medians.
  */
 export function summarise(
@@ -255,7 +255,7 @@ export function estimateCaseMs(benchCase: BenchCase, options: HarnessOptions): n
   return benchCase.implementations.reduce((sum, impl) => sum + Math.min(standard, implementationBudgetMs(impl, benchCase, options)), 0);
 }
 
-/** How one implementation is sampled in a case, decided from one untimed-by-tinybench probe call. */
+/** Sampling plan of one implementation in a case, made from one probe call. */
 interface SamplingPlan {
   rounds: number;
   /** tinybench `iterations`: the minimum per round (exact when timePerRound is 0). */

@@ -23,16 +23,16 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { caseRates, implementationBudgetMs, machineInfo, summarise, type BenchCase, type CaseRecord, type HarnessOptions } from "./harness.js";
 
-/** What a numpy run produced: records, or the reason there are none. */
+/** Outcome of a numpy run: records, or the reason there are none. */
 export interface NumpyResult {
   records: CaseRecord[];
   /** numpy, Python and BLAS versions, e.g. "numpy 2.4.6, Python 3.11.7, scipy-openblas 0.3.31, kernel SkylakeX". */
   description?: string;
-  /** Why numpy was skipped or failed, for the report. */
+  /** Reason numpy was skipped or failed, for the report. */
   note?: string;
 }
 
-interface HelperAnswer {
+interface HelperResponse {
   skipped?: string;
   numpy?: string;
   python?: string;
@@ -81,7 +81,8 @@ function runHelper(python: string, script: string, request: unknown): Promise<st
 
 /**
  * Times the numpy counterparts of `cases` (those with a `numpy` field), one helper process per script.
- * Never throws for a missing python3 or numpy: the result then carries a note and no records.
+ * A missing python3 or numpy, a failing helper or unreadable output gives a note and no records of
+ * that script, not an error.
  */
 export async function measureNumpy(cases: BenchCase[], options: HarnessOptions): Promise<NumpyResult> {
   const withNumpy = cases.filter((benchCase) => benchCase.numpy !== undefined);
@@ -95,6 +96,7 @@ export async function measureNumpy(cases: BenchCase[], options: HarnessOptions):
 
   const records: CaseRecord[] = [];
   let description: string | undefined;
+  const notes: string[] = [];
   const machine = machineInfo();
   for (const [script, scriptCases] of byScript) {
     // One budget for the whole script: the smallest a JavaScript implementation of its cases gets.
@@ -108,17 +110,21 @@ export async function measureNumpy(cases: BenchCase[], options: HarnessOptions):
       cases: scriptCases.map((benchCase, index) => ({ id: String(index), params: benchCase.numpy!.params })),
     };
 
-    let answer: HelperAnswer;
+    let response: HelperResponse;
     try {
-      answer = JSON.parse(await runHelper(python, script, request)) as HelperAnswer;
+      response = JSON.parse(await runHelper(python, script, request)) as HelperResponse;
     } catch (error) {
-      return { records, note: `numpy skipped: ${(error as Error).message}` };
+      notes.push(`numpy skipped for ${script}: ${(error as Error).message}`);
+      continue;
     }
-    if (answer.skipped !== undefined) return { records, note: `numpy skipped: ${answer.skipped}` };
-    description = `numpy ${answer.numpy}, Python ${answer.python}, ${answer.blas}, single-threaded`;
+    if (response.skipped !== undefined) {
+      notes.push(`numpy skipped: ${response.skipped}`);
+      continue;
+    }
+    description = `numpy ${response.numpy}, Python ${response.python}, ${response.blas}, single-threaded`;
 
     const date = new Date().toISOString();
-    for (const result of answer.cases ?? []) {
+    for (const result of response.cases ?? []) {
       const benchCase = scriptCases[Number(result.id)]!;
       const stats = summarise(result.samplesMs, splitIntoRounds(result.samplesMs, options.rounds));
       records.push({
@@ -136,5 +142,9 @@ export async function measureNumpy(cases: BenchCase[], options: HarnessOptions):
       });
     }
   }
-  return { records, ...(description !== undefined ? { description } : {}) };
+  return {
+    records,
+    ...(description !== undefined ? { description } : {}),
+    ...(notes.length > 0 ? { note: [...new Set(notes)].join("; ") } : {}),
+  };
 }

@@ -2,7 +2,7 @@
 
 A helper script imports this module before numpy, defines make_case(params) returning a
 zero-argument callable (inputs are made there, outside timing), and calls main(make_case).
-The request arrives as JSON on stdin; the answer is one JSON object on stdout.
+The request arrives as JSON on stdin, and the response is one JSON object on stdout.
 """
 import json
 import sys
@@ -71,7 +71,7 @@ def measure(call, time_ms, min_iterations, warmup_ms, budget_ms):
 
 
 def main(make_case):
-    """Read the request from stdin, time every case, print the answer."""
+    """Read the request from stdin, time every case and print the response."""
     request = json.load(sys.stdin)
     results = []
     for case in request["cases"]:

@@ -18,6 +18,11 @@ export function recordNote(record: CaseRecord): string {
   return notes.join(", ");
 }
 
+function formatPeakFraction(record: CaseRecord): string {
+  if (record.peakFraction === undefined) return "";
+  return `${(record.peakFraction * 100).toFixed(0)} %`;
+}
+
 function formatThroughput(record: CaseRecord): string {
   const rate = throughput(record);
   if (rate === undefined) return "";
@@ -48,7 +53,7 @@ export function operationTable(group: OperationGroup): string {
         `${record.rmePercent.toFixed(1)} %`,
         `${(record.spread * 100).toFixed(0)} %`,
         ...(unit !== undefined ? [formatThroughput(record)] : []),
-        ...(withPeak ? [record.peakFraction !== undefined ? `${(record.peakFraction * 100).toFixed(0)} %` : ""] : []),
+        ...(withPeak ? [formatPeakFraction(record)] : []),
         ...references.map((name) => formatRatio(record, rows.find((row) => row.implementation === name))),
         recordNote(record),
       ];

@@ -55,7 +55,9 @@ export function formatSi(value: number): string {
 export function logTicks(min: number, max: number): number[] {
   if (!(min > 0) || !(max >= min)) throw new RangeError(`logTicks: min and max must satisfy 0 < min <= max; received ${min}, ${max}`);
   const decades = Math.log10(max) - Math.log10(min);
-  const mantissas = decades > 3 ? [1] : decades >= 1 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  let mantissas = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  if (decades > 3) mantissas = [1];
+  else if (decades >= 1) mantissas = [1, 2, 5];
   const ticks: number[] = [];
   for (let exponent = Math.floor(Math.log10(min)); exponent <= Math.ceil(Math.log10(max)); exponent++) {
     for (const mantissa of mantissas) {

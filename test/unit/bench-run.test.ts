@@ -60,7 +60,7 @@ describe("npm run bench --quick", () => {
       expect(record.valuesPerSecond).toBeGreaterThan(0);
       expect(typeof record.noisy).toBe("boolean");
     }
-    // numpy adds its rows when python3 has numpy; otherwise the report says why it is missing.
+    // numpy adds its rows when python3 has numpy; otherwise the report notes why it is missing.
     const hasNumpy = implementations.has("numpy");
     if (!hasNumpy) expect(results.notes.join("\n")).toMatch(/numpy skipped/);
 
@@ -82,7 +82,7 @@ describe("npm run bench --quick", () => {
     const { stderr, code } = await bench(["--quick", "--filter", "elementwise", "--out", out], { LOWRANK_PYTHON: "/nonexistent/python3" });
     expect(code, stderr).toBe(0);
     const report = await readFile(join(out, "report.md"), "utf8");
-    expect(report).toContain("numpy skipped: /nonexistent/python3 was not found");
+    expect(report).toContain("numpy skipped for elementwise.py: /nonexistent/python3 was not found");
     expect(report).not.toMatch(/\| numpy \|/);
   });
 
