@@ -16,6 +16,8 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { detectFeatures } from "../src/runtime/probe.js";
 import { estimateCaseMs, formatCase, FULL_OPTIONS, machineInfo, QUICK_OPTIONS, runCase, type BenchCase, type CaseRecord } from "./harness.js";
 import { measureNumpy } from "./numpy.js";
 import { formatDuration, type BenchResults } from "./report/model.js";
@@ -68,6 +70,17 @@ const options = args.quick ? QUICK_OPTIONS : FULL_OPTIONS;
 const chosen = suites.filter((suite) => args.filter === undefined || suite.name.includes(args.filter));
 if (chosen.length === 0) fail(`no suite matches "${args.filter}"; suites: ${suites.map((suite) => suite.name).join(", ")}`);
 
+/**
+ * Turns on V8's relaxed SIMD where the engine has it behind a flag (Node 20), so that the relaxed-simd
+ * build is measured too; returns a note for the report on what happened.
+ */
+function enableRelaxedSimd(): string | undefined {
+  if (detectFeatures().relaxedSimd) return undefined;
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  if (detectFeatures().relaxedSimd) return `relaxed SIMD was turned on with V8's --experimental-wasm-relaxed-simd (off by default in Node ${process.version})`;
+  return "the relaxed-simd build was not measured: this engine does not support relaxed SIMD";
+}
+
 const startedAt = new Date();
 const runStart = performance.now();
 const resultsRoot = args.out ?? fileURLToPath(new URL("./results/", import.meta.url));
@@ -77,6 +90,8 @@ const linesFile = join(resultsRoot, "results.jsonl");
 
 const records: CaseRecord[] = [];
 const notes: string[] = [];
+const relaxedSimdNote = enableRelaxedSimd();
+if (relaxedSimdNote !== undefined) notes.push(relaxedSimdNote);
 let numpyDescription: string | undefined;
 let failed = false;
 

@@ -95,7 +95,7 @@ export function renderReport(results: BenchResults): string {
     `Measured ${results.date.slice(0, 10)} (${results.date}), ${run}${results.filter !== undefined ? `, suites matching "${results.filter}"` : ""}: ${results.suites.join(", ")}; the run took ${formatDuration(results.durationMs)}.`,
     ``,
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node} (V8 ${machine.v8}).`,
-    `Every implementation runs on one thread.${results.numpy !== undefined ? ` numpy: ${results.numpy}.` : ""}`,
+    `lowrank's builds run on one thread.${results.numpy !== undefined ? ` numpy: ${results.numpy}.` : ""}`,
     ``,
     `How to read it: the figures that count are the ratios, measured in this one run. Implementations were`,
     `interleaved round by round (${results.options.rounds} rounds of ${results.options.timePerRound} ms each, after ${results.options.warmupTime} ms of warm-up), so that`,
