@@ -1,7 +1,7 @@
 /**
  * Runs the benchmark suites and writes the report.
  *
- *   npm run bench                          every suite, full timing (about 10 minutes at most)
+ *   npm run bench                          every suite, full timing
  *   npm run bench -- --quick               small sizes, short timing (under a minute; for CI)
  *   npm run bench -- --filter elementwise  suites whose name contains the text
  *   npm run bench -- --out DIR             write the outputs into DIR
@@ -72,7 +72,7 @@ if (chosen.length === 0) fail(`no suite matches "${args.filter}"; suites: ${suit
 
 /**
  * Turns on V8's relaxed SIMD where the engine has it behind a flag (Node 20), so that the relaxed-simd
- * build is measured too; returns a note for the report on what happened.
+ * build is measured too. Returns a note for the report, or undefined when the engine had it already.
  */
 function enableRelaxedSimd(): string | undefined {
   if (detectFeatures().relaxedSimd) return undefined;
