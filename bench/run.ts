@@ -104,6 +104,8 @@ for (const [suiteIndex, suite] of chosen.entries()) {
 
     for (const [caseIndex, benchCase] of cases.entries()) {
       // ETA: what is left of the plan, scaled by how the plan compared with the clock so far.
+      // NOTE: it covers the current suite only, because suites build their inputs when they start;
+      // a whole-run ETA needs a suite to report its case count without building the inputs.
       const spent = performance.now() - suiteStart;
       const pace = plannedDone > 0 ? spent / plannedDone : 1;
       const left = planned.slice(caseIndex).reduce((sum, ms) => sum + ms, 0) * pace;
