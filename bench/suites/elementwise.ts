@@ -1,4 +1,5 @@
-// Elementwise add on f64 and f32: each wasm build (copies in and out included) against the baseline.
+// Elementwise add on f64 and f32: each wasm build (copies in and out included) against the baseline,
+// and numpy's np.add(a, b, out=out) on the same shapes (bench/numpy/elementwise.py).
 import * as baseline from "../../src/baseline/index.js";
 import { add, ready, RandomState, type BackendName, type Matrix } from "../../src/index.js";
 import { detectFeatures } from "../../src/runtime/probe.js";
@@ -24,6 +25,7 @@ export const elementwiseSuite: Suite = {
         const out: Matrix = { rows: n, cols: n, data: a.data.slice() };
         const wasm: Implementation[] = availableBackends().map((name) => ({
           name: `lowrank ${name}`,
+          kind: "build",
           activate: () => ready({ backend: name }),
           run: () => add(a, b, { out }),
         }));
@@ -32,7 +34,8 @@ export const elementwiseSuite: Suite = {
           operation: `add ${dtype}`,
           size: `${n}x${n}`,
           values: n * n,
-          implementations: [{ name: "baseline", run: () => baseline.add(a, b, { out }) }, ...wasm],
+          numpy: { script: "elementwise.py", params: { operation: "add", dtype, rows: n, cols: n } },
+          implementations: [{ name: "baseline", kind: "baseline", run: () => baseline.add(a, b, { out }) }, ...wasm],
         });
       }
     }
