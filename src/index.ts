@@ -14,6 +14,9 @@ export { matrix, fromArrays, toArrays, type Matrix, type FloatArray, type DType 
 export { add, sub, scale, copy, transpose } from "./linalg/elementwise.js";
 export type { OutOptions } from "./linalg/checks.js";
 
+// Matrix products
+export { matmul, matvec, type MatmulOptions, type MatvecOptions } from "./linalg/matmul.js";
+
 export { RandomState, seed, rand, randn } from "./random.js";
 
 export { NotReadyError, FormatError, ConvergenceError, type FormatErrorLocation } from "./errors.js";

@@ -5,3 +5,4 @@
  * would write without WebAssembly. Importable as `lowrank/baseline`.
  */
 export { add, sub, scale, transpose } from "./elementwise.js";
+export { matmul, matvec } from "./matmul.js";
