@@ -5,7 +5,7 @@
  * implementation to bench/results/results.jsonl.
  */
 import { appendFile, mkdir } from "node:fs/promises";
-import { formatCase, FULL_OPTIONS, QUICK_OPTIONS, runCase, type BenchCase } from "./harness.js";
+import { formatCase, FULL_OPTIONS, QUICK_OPTIONS, runCase, type BenchCase, type CaseRecord } from "./harness.js";
 import { suites } from "./suites/index.js";
 
 function parseArguments(argv: string[]): { quick: boolean; filter: string | undefined } {
@@ -37,10 +37,13 @@ if (chosen.length === 0) {
 }
 for (const suite of chosen) {
   const cases: BenchCase[] = await suite.cases({ quick });
+  const suiteRecords: CaseRecord[] = [];
   for (const benchCase of cases) {
     const records = await runCase(benchCase, options);
+    suiteRecords.push(...records);
     console.log(formatCase(records));
     await appendFile(resultsFile, records.map((record) => JSON.stringify(record)).join("\n") + "\n");
   }
+  if (suite.summarise !== undefined) console.log(suite.summarise(suiteRecords));
 }
 console.log(`bench: records appended to ${resultsFile.pathname}`);

@@ -1,7 +1,7 @@
 // Micro-kernels: C[0:m, 0:n] = alpha * (Ap Bp) + beta * C[0:m, 0:n] for one MR x NR tile, where Ap is
 // an MR x k panel of packed A and Bp a k x NR panel of packed B (layouts in pack.ts), m <= MR and
-// n <= NR. The SIMD build keeps the whole tile in 8 vector accumulators (4 rows x 2 vectors: f32 4x8,
-// f64 4x4); the scalar build runs the same loop over 2x4 sub-tiles of scalars.
+// n <= NR. The SIMD build keeps the whole tile in 8 vector accumulators, 4 rows of 2 vectors (f32 4x8,
+// f64 4x4). The scalar build runs the same loop over 2x4 sub-tiles of scalars.
 //
 // Contract: `a` and `b` point at full, zero-padded panels; `c` points at element (0, 0) of the tile in
 // C (leading dimension `ldc` in elements), of which only the m x n valid part is read or written.

@@ -14,7 +14,7 @@ export function at(m: Matrix, i: number, j: number): number {
   return m.data[i * (m.stride ?? m.cols) + j]!;
 }
 
-/** The rows x cols values of a matrix in dense row-major order, as doubles. */
+/** Copies the rows x cols values of a matrix into dense row-major order, as doubles. */
 export function denseValues(m: Matrix): Float64Array {
   const values = new Float64Array(m.rows * m.cols);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) values[i * m.cols + j] = at(m, i, j);
@@ -90,14 +90,14 @@ expect.extend({
     }
     for (let i = 0; i < received.length; i++) {
       const actual = received[i]!;
-      const wanted = expected.values[i]!;
-      if (Number.isNaN(wanted) || Number.isNaN(actual) || !Number.isFinite(wanted) || !Number.isFinite(actual)) {
-        if (Object.is(actual, wanted) || (Number.isNaN(actual) && Number.isNaN(wanted))) continue;
-        return { pass: false, message: () => `index ${i}: received ${actual}, expected ${wanted}` };
+      const expectedValue = expected.values[i]!;
+      if (Number.isNaN(expectedValue) || Number.isNaN(actual) || !Number.isFinite(expectedValue) || !Number.isFinite(actual)) {
+        if (Object.is(actual, expectedValue) || (Number.isNaN(actual) && Number.isNaN(expectedValue))) continue;
+        return { pass: false, message: () => `index ${i}: received ${actual}, expected ${expectedValue}` };
       }
-      const error = Math.abs(actual - wanted);
+      const error = Math.abs(actual - expectedValue);
       if (!(error <= expected.bounds[i]!)) {
-        return { pass: false, message: () => `index ${i}: received ${actual}, expected ${wanted}, error ${error} exceeds the bound ${expected.bounds[i]}` };
+        return { pass: false, message: () => `index ${i}: received ${actual}, expected ${expectedValue}, error ${error} exceeds the bound ${expected.bounds[i]}` };
       }
     }
     return { pass: true, message: () => "every element within its bound" };

@@ -1,4 +1,4 @@
-// The build each project asks for is the build that runs.
+// The build each vitest project names is the build that runs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "../../src/index.js";
 import { BACKEND_UNDER_TEST, loadBackend } from "../helpers/backend.js";

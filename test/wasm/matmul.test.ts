@@ -16,8 +16,8 @@ const TRANSPOSES = [
 const rng = new RandomState(4);
 
 /**
- * A rows x cols matrix of standard normal values. With `stride` > cols it is a view: the elements
- * between rows are NaN, so a kernel that reads them would put NaN into its result.
+ * Creates a rows x cols matrix of standard normal values. With `stride` > cols it is a view whose
+ * elements between rows are NaN, so a kernel that reads them puts NaN into its result.
  */
 function randomMatrix(rows: number, cols: number, dtype: DType, stride = cols): Matrix {
   const length = rows === 0 ? 0 : (rows - 1) * stride + cols;
@@ -27,7 +27,7 @@ function randomMatrix(rows: number, cols: number, dtype: DType, stride = cols): 
   return { rows, cols, data, stride };
 }
 
-/** The stored shape of an operand whose op() has the given shape. */
+/** Returns the stored shape of an operand whose op() has the given shape. */
 function stored(rows: number, cols: number, transposed: boolean): [number, number] {
   return transposed ? [cols, rows] : [rows, cols];
 }
@@ -58,8 +58,8 @@ describe("matmul", () => {
     });
 
     it.each(TRANSPOSES)("tile and block edges with transA=$transA transB=$transB", ({ transA, transB }) => {
-      // One tile (4 x 8 for f32, 4 x 4 for f64) and one more or less; the k block (256) and the m
-      // block (128) and one more or less.
+      // One tile (4 x 8 for f32, 4 x 4 for f64) and one more or less, then the k block (256) and
+      // the m block (128) and one more or less.
       const shapes: Array<[number, number, number]> = [
         [4, 8, 4], [3, 7, 5], [5, 9, 3], [4, 4, 1], [3, 3, 2], [5, 5, 6],
         [127, 9, 255], [128, 8, 256], [129, 7, 257], [6, 5, 513],

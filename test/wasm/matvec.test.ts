@@ -8,7 +8,7 @@ import { referenceMatvec } from "../helpers/products.js";
 const DTYPES: DType[] = ["f64", "f32"];
 const rng = new RandomState(5);
 
-/** A rows x cols matrix of normal values; a view with NaN between its rows when stride > cols. */
+/** Creates a rows x cols matrix of normal values, a view with NaN between its rows when stride > cols. */
 function randomMatrix(rows: number, cols: number, dtype: DType, stride = cols): Matrix {
   const length = rows === 0 ? 0 : (rows - 1) * stride + cols;
   const data = dtype === "f64" ? new Float64Array(length) : new Float32Array(length);
@@ -106,11 +106,11 @@ describe("matvec", () => {
     it("takes a resident matrix", () => {
       const a = randomMatrix(33, 17, dtype);
       const x = randomVector(33, dtype);
-      const held = resident(a);
+      const residentA = resident(a);
       try {
-        expect(matvec(held, x, { transA: true })).toMatchProduct(referenceMatvec(a, x, { transA: true }));
+        expect(matvec(residentA, x, { transA: true })).toMatchProduct(referenceMatvec(a, x, { transA: true }));
       } finally {
-        held.dispose();
+        residentA.dispose();
       }
     });
   });
