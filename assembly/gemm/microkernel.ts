@@ -31,8 +31,11 @@ import { multiplyAdd } from "./vector";
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
   let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
 
-  // The inner product over k: per step, two vectors of B and four broadcast elements of A.
-  for (let p = 0; p < k; p++) {
+  // The inner product over k: per step, two vectors of B and four broadcast elements of A. The loop
+  // ends on a pointer rather than a counter, which saves an instruction per step. Unrolling it by two
+  // ran at about half speed on V8 11.3 (probably spills), so it stays rolled.
+  const aEnd = a + <usize>k * <usize>MR * size;
+  while (a < aEnd) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let ai = v128.load_splat<T>(a);
