@@ -59,10 +59,11 @@ describe("matmul", () => {
 
     it.each(TRANSPOSES)("tile and block edges with transA=$transA transB=$transB", ({ transA, transB }) => {
       // One tile (4 x 8 for f32, 4 x 4 for f64) and one more or less, then the k block (256) and
-      // the m block (128) and one more or less.
+      // the m block (192 for f32, 64 for f64) and one more or less.
+      const mBlock = dtype === "f32" ? 192 : 64;
       const shapes: Array<[number, number, number]> = [
         [4, 8, 4], [3, 7, 5], [5, 9, 3], [4, 4, 1], [3, 3, 2], [5, 5, 6],
-        [127, 9, 255], [128, 8, 256], [129, 7, 257], [6, 5, 513],
+        [mBlock - 1, 9, 255], [mBlock, 8, 256], [mBlock + 1, 7, 257], [2 * mBlock + 3, 5, 20], [6, 5, 513],
       ];
       for (const [m, n, k] of shapes) checkProduct(m, n, k, dtype, transA, transB);
     });
