@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import { Matrix as MlMatrix } from "ml-matrix";
 import * as baseline from "../../src/baseline/index.js";
-import { matmul, ready, RandomState, type BackendName, type DType, type Matrix } from "../../src/index.js";
+import { matmul, matvec, ready, RandomState, resident, type BackendName, type DType, type Matrix, type ResidentMatrix } from "../../src/index.js";
 import { detectFeatures } from "../../src/runtime/probe.js";
 import { requireRuntime } from "../../src/runtime/state.js";
 import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
@@ -148,6 +148,32 @@ async function productCase(rng: RandomState, dtype: DType, shape: ProductShape):
   return { suite: "matmul", operation: `${shape.label} ${dtype}`, size: `${m}x${n}x${k}`, flops: 2 * m * n * k, implementations };
 }
 
+/**
+ * y = A x for a square A, on each build with A plain (copied in on every call) and resident (copied
+ * once, as a model's weights would be), against the baseline.
+ */
+function matvecCase(rng: RandomState, dtype: DType, n: number, transA: boolean): BenchCase {
+  const a = randomMatrix(rng, n, n, dtype);
+  const x = randomMatrix(rng, 1, n, dtype).data;
+  const implementations: Implementation[] = [];
+  for (const name of availableBackends()) {
+    let residentA: ResidentMatrix | undefined;
+    implementations.push({ name: `lowrank ${name}`, activate: () => ready({ backend: name }), run: () => matvec(a, x, { transA }) });
+    implementations.push({
+      name: `lowrank ${name} resident`,
+      activate: async () => {
+        await ready({ backend: name });
+        residentA?.dispose();
+        residentA = resident(a);
+      },
+      run: () => matvec(residentA!, x, { transA }),
+      teardown: () => residentA?.dispose(),
+    });
+  }
+  implementations.push({ name: "baseline", run: () => baseline.matvec(a, x, { transA }) });
+  return { suite: "matmul", operation: `matvec${transA ? " transA" : ""} ${dtype}`, size: `${n}x${n}`, flops: 2 * n * n, implementations };
+}
+
 function find(records: CaseRecord[], operation: string, size: string | undefined, implementation: string): CaseRecord | undefined {
   return records.find((r) => r.operation === operation && (size === undefined || r.size === size) && r.implementation === implementation);
 }
@@ -168,6 +194,8 @@ export const matmulSuite: Suite = {
       // down to 2048), and the adapter applied to a batch of 64 inputs (x A^T with A 16 x 2048).
       cases.push(await productCase(rng, dtype, { label: "lora merge B A", m: 2048, n: 2048, k: 16, transB: false }));
       cases.push(await productCase(rng, dtype, { label: "lora apply x A^T", m: 64, n: 16, k: 2048, transB: true }));
+      cases.push(matvecCase(rng, dtype, quick ? 512 : 2048, false));
+      cases.push(matvecCase(rng, dtype, quick ? 512 : 2048, true));
     }
     return cases;
   },
@@ -180,7 +208,7 @@ export const matmulSuite: Suite = {
       peaks.set(`${dtype} ${record.implementation}`, record.gflops!);
       lines.push(`  peak ${dtype} ${record.implementation.padEnd(22)} ${record.gflops!.toFixed(2).padStart(8)} GFLOP/s`);
     }
-    for (const record of records.filter((r) => !r.operation.startsWith("peak") && r.implementation.startsWith("lowrank"))) {
+    for (const record of records.filter((r) => !r.operation.startsWith("peak") && !r.operation.startsWith("matvec") && r.implementation.startsWith("lowrank"))) {
       const dtype = record.operation.endsWith("f64") ? "f64" : "f32";
       const peak = peaks.get(`${dtype} ${record.implementation}`);
       const tfjs = find(records, record.operation, record.size, "tfjs-wasm");
