@@ -15,7 +15,7 @@ import { Matrix as MlMatrix } from "ml-matrix";
 import * as baseline from "../../src/baseline/index.js";
 import { matmul, matvec, ready, RandomState, resident, type BackendName, type DType, type Matrix, type ResidentMatrix } from "../../src/index.js";
 import { detectFeatures } from "../../src/runtime/probe.js";
-import { requireRuntime } from "../../src/runtime/state.js";
+import { requireRuntime, type Runtime } from "../../src/runtime/state.js";
 import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
 import type { Suite } from "./index.js";
 
@@ -66,11 +66,15 @@ function peakCase(dtype: DType): BenchCase {
     .filter((name) => name !== "scalar")
     .map((name) => {
       let values = 0;
+      let owner: Runtime | undefined;
       return {
         name: `lowrank ${name}`,
         activate: async () => {
           await ready({ backend: name });
           const runtime = requireRuntime("bench");
+          // The block survives while its build stays loaded; a new load starts a new memory.
+          if (owner === runtime) return;
+          owner = runtime;
           values = runtime.heap.allocate(256, "bench");
           new Uint8Array(runtime.memory.buffer, values, 256).fill(0);
           const view = dtype === "f64" ? new Float64Array(runtime.memory.buffer, values, 32) : new Float32Array(runtime.memory.buffer, values, 64);
