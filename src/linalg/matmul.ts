@@ -3,7 +3,7 @@
  * resident matrices; a plain input is copied into wasm memory with its own stride, so a view into a
  * larger matrix needs no copy on the caller's side.
  */
-import { allocateMatrix, type CheckedMatrix, type FloatArray, type Matrix } from "../matrix.js";
+import { allocateMatrix, type FloatArray, type Matrix } from "../matrix.js";
 import { checkInput, withScope, type CallScope, type Operand, type MatrixInput } from "../runtime/operands.js";
 import { requireRuntime } from "../runtime/state.js";
 import { copyRowsOut, elementBytes, viewOf } from "../runtime/views.js";
@@ -42,23 +42,26 @@ export function matmul(a: MatrixInput, b: MatrixInput, options?: MatmulOptions):
   const checkedB = checkInput("matmul", "b", b);
   const plan = planMatmul("matmul", checkedA, checkedB, options);
   const runtime = requireRuntime("matmul");
-  const { m, n, k, dtype } = plan;
-  const result: CheckedMatrix = plan.out ?? { ...allocateMatrix(m, n, dtype), stride: n, dtype };
-  if (m === 0 || n === 0) return plan.out === undefined ? { rows: m, cols: n, data: result.data } : options!.out!;
+  const { m, n, k, dtype, out } = plan;
+  if (m === 0 || n === 0) return out === undefined ? allocateMatrix(m, n, dtype) : options!.out!;
 
+  let fresh: FloatArray | undefined;
   withScope(runtime, "matmul", (scope) => {
     const readsInputs = plan.alpha !== 0 && k > 0;
     const left = readsInputs ? scope.place(checkedA) : UNREAD;
     const right = readsInputs ? scope.place(checkedB) : UNREAD;
-    const c = plan.beta !== 0 ? scope.place({ rows: m, cols: n, dtype, plain: result }) : scope.allocateMatrix(m, n, dtype);
+    const c = out !== undefined && plan.beta !== 0 ? scope.place({ rows: m, cols: n, dtype, plain: out }) : scope.allocateMatrix(m, n, dtype);
     const kernels = runtime.exports;
     const workBytes = dtype === "f64" ? kernels.gemm_workspace_bytes_f64(m, n, k) : kernels.gemm_workspace_bytes_f32(m, n, k);
     const work = scope.allocate(workBytes);
     const gemm = dtype === "f64" ? kernels.gemm_f64 : kernels.gemm_f32;
     gemm(plan.transA ? 1 : 0, plan.transB ? 1 : 0, m, n, k, plan.alpha, left.address, left.ld, right.address, right.ld, plan.beta, c.address, c.ld, work);
-    copyRowsOut(runtime, c.address, c.ld, result);
+
+    // A new C is copied out in one piece, which allocates without zero-filling first.
+    if (out !== undefined) copyRowsOut(runtime, c.address, c.ld, out);
+    else fresh = viewOf(runtime, dtype, c.address, m * n).slice();
   });
-  return plan.out === undefined ? { rows: m, cols: n, data: result.data } : options!.out!;
+  return out === undefined ? { rows: m, cols: n, data: fresh! } : options!.out!;
 }
 
 /** Copies a vector into a new block of the scope and returns its address. */
@@ -94,21 +97,24 @@ export function matvec(a: MatrixInput, x: FloatArray, options?: MatvecOptions): 
   const plan = planMatvec("matvec", checkedA, x, options);
   const runtime = requireRuntime("matvec");
   const { m, n, dtype, inputs, outputs } = plan;
-  const result = plan.out ?? (dtype === "f64" ? new Float64Array(outputs) : new Float32Array(outputs));
-  if (outputs === 0) return result;
+  if (outputs === 0) return plan.out ?? (dtype === "f64" ? new Float64Array(0) : new Float32Array(0));
+
+  let result = plan.out;
 
   withScope(runtime, "matvec", (scope) => {
     const readsInputs = plan.alpha !== 0 && inputs > 0;
     const matrix = readsInputs ? scope.place(checkedA) : UNREAD;
     const vector = readsInputs ? placeVector(scope, x) : 0;
-    const y = plan.beta !== 0 ? placeVector(scope, result) : scope.allocate(outputs * elementBytes(dtype));
+    const y = result !== undefined && plan.beta !== 0 ? placeVector(scope, result) : scope.allocate(outputs * elementBytes(dtype));
     const kernels = runtime.exports;
     const transA = plan.transA ? 1 : 0;
     const workBytes = dtype === "f64" ? kernels.gemv_workspace_bytes_f64(transA, m, n) : kernels.gemv_workspace_bytes_f32(transA, m, n);
     const work = scope.allocate(workBytes);
     const gemv = dtype === "f64" ? kernels.gemv_f64 : kernels.gemv_f32;
     gemv(transA, m, n, plan.alpha, matrix.address, matrix.ld, vector, plan.beta, y, work);
-    result.set(viewOf(runtime, dtype, y, outputs));
+    const values = viewOf(runtime, dtype, y, outputs);
+    if (result !== undefined) result.set(values);
+    else result = values.slice();
   });
-  return result;
+  return result!;
 }
