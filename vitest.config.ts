@@ -1,8 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 // Projects: "unit" for code that never touches wasm (random numbers, file formats, argument checks),
-// one project per build for everything that runs kernels, so that the simd and scalar builds pass the
-// same tests, and "browser" for the tests in Chromium. Run one alone with `npx vitest run --project scalar`.
+// one project per build for everything that runs kernels, so that the simd, scalar and relaxed-simd
+// builds pass the same tests, and "browser" for the tests in Chromium. Run one alone with
+// `npx vitest run --project scalar`.
+//
+// Node 20 runs relaxed SIMD only with --experimental-wasm-relaxed-simd, which NODE_OPTIONS does not
+// accept, so the relaxed-simd project starts its workers as child processes with that flag.
 export default defineConfig({
   test: {
     setupFiles: ["test/helpers/matchers.ts"],
@@ -19,6 +23,16 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "scalar", include: ["test/wasm/**/*.test.ts"], env: { LOWRANK_BACKEND: "scalar" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "relaxed-simd",
+          include: ["test/wasm/**/*.test.ts"],
+          env: { LOWRANK_BACKEND: "relaxed-simd" },
+          pool: "forks",
+          execArgv: ["--experimental-wasm-relaxed-simd"],
+        },
       },
       {
         // Drives Debian's Chromium through playwright-core: `npm run test:browser`, not part of `npm test`.

@@ -31,7 +31,10 @@ export interface Implementation {
   setup?: () => unknown | Promise<unknown>;
   /** Runs before each round of this implementation, outside the timed region (e.g. load its build). */
   activate?: () => unknown | Promise<unknown>;
-  /** The timed call. Its result is consumed by the harness. */
+  /**
+   * The timed call. Its result is consumed by the harness; a promise is awaited inside the timed
+   * region (tfjs's `await t.data()`, for example) and its value consumed.
+   */
   run: () => unknown;
   /** Runs once after timing: free what setup made. */
   teardown?: () => unknown | Promise<unknown>;
@@ -326,7 +329,12 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions): Pr
           warmupIterations: 1,
           retainSamples: true,
         });
-        bench.add(impl.name, () => consume(impl.run()));
+        bench.add(impl.name, () => {
+          const result = impl.run();
+          if (result instanceof Promise) return result.then(consume);
+          consume(result);
+          return undefined;
+        });
         await bench.run();
         checkConsumed(impl.name);
         samples.get(impl.name)!.push(readSamples(bench.tasks[0]!));

@@ -136,6 +136,11 @@ for (const [suiteIndex, suite] of chosen.entries()) {
       }
       if (numpy.records.length > 0) await appendFile(linesFile, numpy.records.map((record) => JSON.stringify(record)).join("\n") + "\n");
     }
+    if (suite.summarise !== undefined) {
+      const summary = suite.summarise(records.filter((record) => record.suite === suite.name));
+      console.log(summary);
+      notes.push(summary);
+    }
   } catch (error) {
     // One broken suite must not cost the figures of the others; the exit code still reports it.
     failed = true;

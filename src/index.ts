@@ -19,6 +19,9 @@ export { svd, type SvdOptions, type SvdResult, type SingularValues } from "./lin
 export { qr, type QrOptions, type QrResult, type QrMode } from "./linalg/qr.js";
 export { lstsq, pinv, type LstsqOptions, type LstsqResult, type PinvOptions } from "./linalg/lstsq.js";
 
+// Matrix products
+export { matmul, matvec, type MatmulOptions, type MatvecOptions } from "./linalg/matmul.js";
+
 export { RandomState, seed, rand, randn } from "./random.js";
 
 // Norms and choosing a rank

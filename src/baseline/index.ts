@@ -6,3 +6,4 @@
  */
 export { add, sub, scale, transpose } from "./elementwise.js";
 export { svd, qr, lstsq, pinv } from "./svd.js";
+export { matmul, matvec } from "./matmul.js";

@@ -26,6 +26,18 @@ export interface KernelExports {
   qr_f32(m: number, n: number, a: number, q: number, qCols: number, r: number, rRows: number, work: number): void;
   qr_workspace_f64(m: number, n: number, qCols: number): number;
   qr_workspace_f32(m: number, n: number, qCols: number): number;
+  // Booleans (transA, transB) are passed as 0 or 1. See assembly/gemm/ for shapes and semantics.
+  gemm_f64(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  gemm_f32(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  gemm_workspace_bytes_f64(m: number, n: number, k: number): number;
+  gemm_workspace_bytes_f32(m: number, n: number, k: number): number;
+  gemv_f64(transA: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number, work: number): void;
+  gemv_f32(transA: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number, work: number): void;
+  gemv_workspace_bytes_f64(transA: number, m: number, n: number): number;
+  gemv_workspace_bytes_f32(transA: number, m: number, n: number): number;
+  /** The benchmarks' peak loop: `iterations` rounds over 16 vectors at `values`; see assembly/gemm/peak.ts. */
+  peak_f64(iterations: number, values: number, v: number): number;
+  peak_f32(iterations: number, values: number, v: number): number;
 }
 
 /** Names of the exports every build must have; loading checks them. */
@@ -48,4 +60,14 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "qr_f32",
   "qr_workspace_f64",
   "qr_workspace_f32",
+  "gemm_f64",
+  "gemm_f32",
+  "gemm_workspace_bytes_f64",
+  "gemm_workspace_bytes_f32",
+  "gemv_f64",
+  "gemv_f32",
+  "gemv_workspace_bytes_f64",
+  "gemv_workspace_bytes_f32",
+  "peak_f64",
+  "peak_f32",
 ];

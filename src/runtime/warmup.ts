@@ -8,6 +8,8 @@ import type { Runtime } from "./state.js";
 
 const WARM_UP_CALLS = 3;
 const WARM_UP_ELEMENTS = 64;
+// More than gemm_workspace_bytes_f32(4, 8, 4) and gemm_workspace_bytes_f64(4, 4, 4) (384 bytes each).
+const WARM_UP_WORKSPACE_BYTES = 1024;
 
 /** Calls every hot kernel a few times on tiny inputs, then yields to the event loop once. */
 export async function warmUp(runtime: Runtime): Promise<void> {
@@ -15,6 +17,7 @@ export async function warmUp(runtime: Runtime): Promise<void> {
   const bytes = WARM_UP_ELEMENTS * 8;
   const x = heap.allocate(bytes, "ready");
   const y = heap.allocate(bytes, "ready");
+  const work = heap.allocate(WARM_UP_WORKSPACE_BYTES, "ready");
   try {
     new Uint8Array(runtime.memory.buffer, x, bytes).fill(0);
     new Uint8Array(runtime.memory.buffer, y, bytes).fill(0);
@@ -25,10 +28,16 @@ export async function warmUp(runtime: Runtime): Promise<void> {
       exports.scale_f32(x, 1, y, WARM_UP_ELEMENTS);
       exports.transpose_f64(x, 8, 8, 8, y, 8);
       exports.transpose_f32(x, 8, 8, 8, y, 8);
+      // One full micro-kernel tile each (x is A and B, y is C) and a 4x4 matrix-vector product.
+      exports.gemm_f64(0, 0, 4, 4, 4, 1, x, 4, x, 4, 0, y, 4, work);
+      exports.gemm_f32(0, 0, 4, 8, 4, 1, x, 4, x, 8, 0, y, 8, work);
+      exports.gemv_f64(0, 4, 4, 1, x, 4, x, 0, y, work);
+      exports.gemv_f32(0, 4, 4, 1, x, 4, x, 0, y, work);
     }
   } finally {
     heap.release(x);
     heap.release(y);
+    heap.release(work);
   }
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
