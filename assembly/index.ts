@@ -6,3 +6,4 @@
 
 export { heap_base, simd_level } from "./runtime";
 export * from "./elementwise/index";
+export * from "./quant/index";
