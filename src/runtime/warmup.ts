@@ -25,6 +25,12 @@ export async function warmUp(runtime: Runtime): Promise<void> {
       exports.scale_f32(x, 1, y, WARM_UP_ELEMENTS);
       exports.transpose_f64(x, 8, 8, 8, y, 8);
       exports.transpose_f32(x, 8, 8, 8, y, 8);
+      exports.f32_to_f16(x, y, WARM_UP_ELEMENTS);
+      exports.f16_to_f32(x, y, WARM_UP_ELEMENTS);
+      exports.quantize_int8_f32(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, y, y + 4 * 8);
+      exports.dequantize_int8_f32(x, y, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, y);
+      exports.quantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y + 4 * 8);
+      exports.dequantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y);
     }
   } finally {
     heap.release(x);
