@@ -5,3 +5,4 @@
  * would write without WebAssembly. Importable as `lowrank/baseline`.
  */
 export { add, sub, scale, transpose } from "./elementwise.js";
+export { toFloat16, fromFloat16, toBfloat16, fromBfloat16, quantizeInt8, dequantizeInt8, quantize4bit, dequantize4bit } from "./quant/index.js";
