@@ -44,7 +44,7 @@ export function checkValues(functionName: string, argument: string, value: unkno
   } else if (value instanceof ResidentMatrix) {
     const plain = value.toMatrix();
     checked = { rows: plain.rows, cols: plain.cols, length: plain.rows * plain.cols, dtype: value.dtype, isMatrix: true, dense: plain.data };
-  } else if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value)) {
+  } else if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value)) {
     const matrix = checkMatrix(functionName, argument, value);
     checked = { rows: matrix.rows, cols: matrix.cols, length: matrix.rows * matrix.cols, dtype: matrix.dtype, isMatrix: true, dense: denseOf(matrix) };
   } else {
