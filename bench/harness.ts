@@ -34,6 +34,18 @@ export interface BenchCase {
   /** Values processed per call, for values/s (conversions, quantization). */
   values?: number;
   implementations: Implementation[];
+  /**
+   * Contenders timed outside this process (numpy in a Python subprocess, say), measured once after the
+   * interleaved rounds of the same run. Each returns its latency samples in milliseconds, or
+   * undefined when it cannot run here (then it is left out of the records).
+   */
+  external?: ExternalImplementation[];
+}
+
+/** A contender that times itself elsewhere and reports samples. */
+export interface ExternalImplementation {
+  name: string;
+  measure: () => Promise<number[] | undefined>;
 }
 
 /** Timing budget of a case. */
@@ -183,16 +195,24 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions): Pr
     for (const impl of implementations) await impl.teardown?.();
   }
 
+  const names = implementations.map((impl) => impl.name);
+  for (const external of benchCase.external ?? []) {
+    const measured = await external.measure();
+    if (measured === undefined || measured.length === 0) continue;
+    samples.set(external.name, measured);
+    names.push(external.name);
+  }
+
   const machine = machineInfo();
   const date = new Date().toISOString();
-  return implementations.map((impl) => {
-    const stats = summarise(samples.get(impl.name)!);
+  return names.map((name) => {
+    const stats = summarise(samples.get(name)!);
     const seconds = stats.medianMs / 1000;
     return {
       suite: benchCase.suite,
       operation: benchCase.operation,
       size: benchCase.size,
-      implementation: impl.name,
+      implementation: name,
       ...stats,
       ...(benchCase.flops !== undefined ? { gflops: benchCase.flops / seconds / 1e9 } : {}),
       ...(benchCase.values !== undefined ? { valuesPerSecond: benchCase.values / seconds } : {}),

@@ -130,51 +130,91 @@ export function f16ToF64Scalar(h: usize, out: usize, n: i32): void {
 // ---------------------------------------------------------------------------------------------------
 // SIMD kernels: four lanes of f32 bits per half-step, eight values per step.
 
-/** The f16 bits (in 32-bit lanes) of four f32 bit patterns, as halfFromFloatBits computes them. */
-// @ts-ignore: decorator
-@inline function halvesFromFloats(x: v128): v128 {
-  const sign = v128.and(i32x4.shr_u(x, 16), i32x4.splat(0x8000));
-  const a = v128.and(x, i32x4.splat(F32_ABS_MASK));
+// The SIMD kernels take their constants from this table once per call: V8 (11.3) rebuilds a
+// v128.const at every use inside a loop, and Binaryen folds constant locals back into their uses, but
+// a value loaded from memory before the loop stays in a register.
+const SPLAT_CONSTANTS = memory.data<u32>([
+  F32_ABS_MASK, // 0
+  1, // 1
+  0x38000, // 2: (f32 infinity >> 13) - f16 infinity, so (a >> 13) - this = 0x7c00 | payload for NaN
+  HALF_INFINITY + 1, // 3
+  0xfff - REBIAS, // 4: rounding bias minus the exponent rebias
+  HALF_INFINITY, // 5
+  HALF_BITS, // 6
+  F32_HALF_MIN_NORMAL, // 7
+  F32_INFINITY, // 8
+  0x3ff, // 9
+  0x7fff, // 10
+  0x400, // 11
+  REBIAS, // 12
+  0x8000, // 13
+  reinterpret<u32>(HALF_SUBNORMAL_UNIT), // 14
+], 16);
 
-  // NaN: top payload bits, at least 1.
-  const payload = i32x4.max_u(i32x4.shr_u(v128.and(a, i32x4.splat(0x7fffff)), 13), i32x4.splat(1));
-  const nan = v128.or(payload, i32x4.splat(HALF_INFINITY));
+// @ts-ignore: decorator
+@inline function splat(index: i32): v128 {
+  return v128.load32_splat(SPLAT_CONSTANTS + (<usize>index << 2));
+}
+
+/**
+ * The f16 bits (in 32-bit lanes) of four f32 bit patterns, as halfFromFloatBits computes them. The
+ * constants come from SPLAT_CONSTANTS, loaded by the caller.
+ */
+// @ts-ignore: decorator
+@inline function halvesFromFloats(
+  x: v128, absMask: v128, one: v128, nanOffset: v128, smallestNaN: v128, bias: v128, infinity16: v128,
+  half: v128, minNormal: v128, infinity32: v128,
+): v128 {
+  const sign = i32x4.shr_u(v128.andnot(x, absMask), 16);
+  const a = v128.and(x, absMask);
+  const shifted = i32x4.shr_u(a, 13);
+
+  // NaN: 0x7c00 with the top payload bits, and at least 0x7c01.
+  const nan = i32x4.max_u(i32x4.sub(shifted, nanOffset), smallestNaN);
 
   // Normal range; values from 65520 up (infinity included) saturate at 0x7c00.
-  const odd = v128.and(i32x4.shr_u(a, 13), i32x4.splat(1));
-  const rounded = i32x4.add(i32x4.sub(a, i32x4.splat(REBIAS)), i32x4.add(i32x4.splat(0xfff), odd));
-  const normal = i32x4.min_u(i32x4.shr_u(rounded, 13), i32x4.splat(HALF_INFINITY));
+  const rounded = i32x4.add(i32x4.add(a, bias), v128.and(shifted, one));
+  const normal = i32x4.min_u(i32x4.shr_u(rounded, 13), infinity16);
 
   // Below 2^-14: round onto the subnormal grid with a float addition of 0.5.
-  const half = i32x4.splat(HALF_BITS);
   const subnormal = i32x4.sub(f32x4.add(a, half), half);
 
-  let result = v128.bitselect(subnormal, normal, i32x4.lt_s(a, i32x4.splat(F32_HALF_MIN_NORMAL)));
-  result = v128.bitselect(nan, result, i32x4.gt_s(a, i32x4.splat(F32_INFINITY)));
+  let result = v128.bitselect(subnormal, normal, i32x4.lt_s(a, minNormal));
+  result = v128.bitselect(nan, result, i32x4.gt_s(a, infinity32));
   return v128.or(result, sign);
 }
 
 /** The f32 bits of four f16 values held in 32-bit lanes, as floatBitsFromHalf computes them. */
 // @ts-ignore: decorator
-@inline function floatsFromHalves(h: v128): v128 {
-  const sign = i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16);
-  const a = v128.and(h, i32x4.splat(0x7fff));
-  const normal = i32x4.add(i32x4.shl(a, 13), i32x4.splat(REBIAS));
-  const special = i32x4.add(normal, i32x4.splat(REBIAS));
-  const subnormal = f32x4.mul(f32x4.convert_i32x4_u(a), f32x4.splat(HALF_SUBNORMAL_UNIT));
-  let result = v128.bitselect(subnormal, normal, i32x4.lt_s(a, i32x4.splat(0x400)));
-  result = v128.bitselect(special, result, i32x4.ge_s(a, i32x4.splat(HALF_INFINITY)));
+@inline function floatsFromHalves(h: v128, magnitudeMask: v128, signMask: v128, rebias: v128, minNormal: v128, infinity16: v128, unit: v128): v128 {
+  const sign = i32x4.shl(v128.and(h, signMask), 16);
+  const a = v128.and(h, magnitudeMask);
+  const normal = i32x4.add(i32x4.shl(a, 13), rebias);
+  const special = i32x4.add(normal, rebias);
+  // a < 0x8000, so the signed conversion is exact and cheaper than the unsigned one.
+  const subnormal = f32x4.mul(f32x4.convert_i32x4_s(a), unit);
+  let result = v128.bitselect(subnormal, normal, i32x4.lt_s(a, minNormal));
+  result = v128.bitselect(special, result, i32x4.ge_s(a, infinity16));
   return v128.or(result, sign);
 }
 
 /** SIMD twin of f32ToF16Scalar. */
 export function f32ToF16Simd(x: usize, out: usize, n: i32): void {
+  const absMask = splat(0);
+  const one = splat(1);
+  const nanOffset = splat(2);
+  const smallestNaN = splat(3);
+  const bias = splat(4);
+  const infinity16 = splat(5);
+  const half = splat(6);
+  const minNormal = splat(7);
+  const infinity32 = splat(8);
   const vectorEnd = n & ~7;
   let i = 0;
   for (; i < vectorEnd; i += 8) {
     const source = x + (<usize>i << 2);
-    const low = halvesFromFloats(v128.load(source));
-    const high = halvesFromFloats(v128.load(source, 16));
+    const low = halvesFromFloats(v128.load(source), absMask, one, nanOffset, smallestNaN, bias, infinity16, half, minNormal, infinity32);
+    const high = halvesFromFloats(v128.load(source, 16), absMask, one, nanOffset, smallestNaN, bias, infinity16, half, minNormal, infinity32);
     // Every lane is below 0x10000, so the unsigned saturating narrow keeps it as it is.
     v128.store(out + (<usize>i << 1), i16x8.narrow_i32x4_u(low, high));
   }
@@ -185,13 +225,19 @@ export function f32ToF16Simd(x: usize, out: usize, n: i32): void {
 
 /** SIMD twin of f16ToF32Scalar. */
 export function f16ToF32Simd(h: usize, out: usize, n: i32): void {
+  const magnitudeMask = splat(10);
+  const signMask = splat(13);
+  const rebias = splat(12);
+  const minNormal = splat(11);
+  const infinity16 = splat(5);
+  const unit = splat(14);
   const vectorEnd = n & ~7;
   let i = 0;
   for (; i < vectorEnd; i += 8) {
     const halves = v128.load(h + (<usize>i << 1));
     const target = out + (<usize>i << 2);
-    v128.store(target, floatsFromHalves(i32x4.extend_low_i16x8_u(halves)));
-    v128.store(target, floatsFromHalves(i32x4.extend_high_i16x8_u(halves)), 16);
+    v128.store(target, floatsFromHalves(i32x4.extend_low_i16x8_u(halves), magnitudeMask, signMask, rebias, minNormal, infinity16, unit));
+    v128.store(target, floatsFromHalves(i32x4.extend_high_i16x8_u(halves), magnitudeMask, signMask, rebias, minNormal, infinity16, unit), 16);
   }
   for (; i < n; i++) {
     store<u32>(out + (<usize>i << 2), floatBitsFromHalf(load<u16>(h + (<usize>i << 1))));
@@ -223,7 +269,7 @@ export function f16ToF32Simd(h: usize, out: usize, n: i32): void {
 /** The f16 bits (in 32-bit lanes) of four f64 values, as halfFromDouble computes them. */
 // @ts-ignore: decorator
 @inline function halvesFromDoubles(low: v128, high: v128): v128 {
-  const converted = halvesFromFloats(floatsRoundToOdd(low, high));
+  const converted = halvesFromFloats(floatsRoundToOdd(low, high), splat(0), splat(1), splat(2), splat(3), splat(4), splat(5), splat(6), splat(7), splat(8));
 
   // NaN lanes: the sign and top 10 payload bits straight from the f64 bits (bits 63 and 51-42).
   const top = i32x4.shuffle(i64x2.shr_u(low, 42), i64x2.shr_u(high, 42), 0, 2, 4, 6);
@@ -269,7 +315,7 @@ export function f16ToF64Simd(h: usize, out: usize, n: i32): void {
   for (; i < vectorEnd; i += 4) {
     const halves = v128.load64_zero(h + (<usize>i << 1));
     const wide = i32x4.extend_low_i16x8_u(halves);
-    const floats = floatsFromHalves(wide);
+    const floats = floatsFromHalves(wide, splat(10), splat(13), splat(12), splat(11), splat(5), splat(14));
     const target = out + (<usize>i << 3);
     v128.store(target, doublesFromHalves(wide, floats));
     v128.store(target, doublesFromHalves(i32x4.shuffle(wide, wide, 2, 3, 0, 1), i32x4.shuffle(floats, floats, 2, 3, 0, 1)), 16);
