@@ -111,26 +111,25 @@ export function dequantize4bitScalar(packed: usize, n: i32, blockSize: i32, form
 // SIMD kernels: 32 values (16 packed bytes) per step. A step whose values span two blocks, or whose
 // block needs the special cases (absmax 0, reciprocal overflow), runs the scalar code.
 
-/** NF4 codes of four values (i32 lanes): the number of midpoints below each scaled value. */
+/**
+ * For 16 scaled values in t0..t3, the number of the `count` ascending midpoints at `midpoints` that
+ * each is strictly greater than, one per byte. Each midpoint is splatted once for all 16 values.
+ */
 // @ts-ignore: decorator
-@inline function nf4Codes(v: v128, reciprocal: v128): v128 {
-  const t = f32x4.mul(v, reciprocal);
-  let count = i32x4.splat(0);
-  for (let j = 0; j < 15; j++) {
-    count = i32x4.sub(count, f32x4.gt(t, v128.load32_splat(NF4_MIDPOINTS + (<usize>j << 2))));
+@inline function countAbove16(t0: v128, t1: v128, t2: v128, t3: v128, midpoints: usize, count: i32): v128 {
+  let c0 = i32x4.splat(0);
+  let c1 = i32x4.splat(0);
+  let c2 = i32x4.splat(0);
+  let c3 = i32x4.splat(0);
+  for (let j = 0; j < count; j++) {
+    const m = v128.load32_splat(midpoints + (<usize>j << 2));
+    // A true comparison is -1 in every bit, so subtracting it counts one.
+    c0 = i32x4.sub(c0, f32x4.gt(t0, m));
+    c1 = i32x4.sub(c1, f32x4.gt(t1, m));
+    c2 = i32x4.sub(c2, f32x4.gt(t2, m));
+    c3 = i32x4.sub(c3, f32x4.gt(t3, m));
   }
-  return count;
-}
-
-/** FP4 magnitude ranks of four values (i32 lanes). */
-// @ts-ignore: decorator
-@inline function fp4Ranks(v: v128, reciprocal: v128): v128 {
-  const magnitude = f32x4.abs(f32x4.mul(v, reciprocal));
-  let count = i32x4.splat(0);
-  for (let j = 0; j < 7; j++) {
-    count = i32x4.sub(count, f32x4.gt(magnitude, v128.load32_splat(FP4_MIDPOINTS + (<usize>j << 2))));
-  }
-  return count;
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3));
 }
 
 /** Sixteen 4-bit codes (one per byte, element order) of the 16 values at p. */
@@ -140,16 +139,12 @@ export function dequantize4bitScalar(packed: usize, n: i32, blockSize: i32, form
   const v1 = v128.load(p, 16);
   const v2 = v128.load(p, 32);
   const v3 = v128.load(p, 48);
-  if (format == FORMAT_NF4) {
-    return i8x16.narrow_i16x8_u(
-      i16x8.narrow_i32x4_u(nf4Codes(v0, reciprocal), nf4Codes(v1, reciprocal)),
-      i16x8.narrow_i32x4_u(nf4Codes(v2, reciprocal), nf4Codes(v3, reciprocal)),
-    );
-  }
-  const ranks = i8x16.narrow_i16x8_u(
-    i16x8.narrow_i32x4_u(fp4Ranks(v0, reciprocal), fp4Ranks(v1, reciprocal)),
-    i16x8.narrow_i32x4_u(fp4Ranks(v2, reciprocal), fp4Ranks(v3, reciprocal)),
-  );
+  const t0 = f32x4.mul(v0, reciprocal);
+  const t1 = f32x4.mul(v1, reciprocal);
+  const t2 = f32x4.mul(v2, reciprocal);
+  const t3 = f32x4.mul(v3, reciprocal);
+  if (format == FORMAT_NF4) return countAbove16(t0, t1, t2, t3, NF4_MIDPOINTS, 15);
+  const ranks = countAbove16(f32x4.abs(t0), f32x4.abs(t1), f32x4.abs(t2), f32x4.abs(t3), FP4_MIDPOINTS, 7);
   // Sign masks (-1 for x < 0) narrowed with signed saturation stay -1, then keep bit 3.
   const zero = f32x4.splat(0);
   const negative = i8x16.narrow_i16x8_s(
