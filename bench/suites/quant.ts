@@ -1,7 +1,8 @@
 // Number formats at 1M values (16M too in full runs): float32 <-> float16, int8 per-row and NF4
 // quantize / dequantize. Each wasm build (copies in and out included) against the pure-JS baseline,
 // @petamoriken/float16's bulk paths and numpy (astype, and vectorised versions of the same rules),
-// numpy timed in a Python subprocess in the same run. Without python3 and numpy the numpy rows are
+// numpy timed in a Python subprocess in the same run. JavaScript results go into arrays allocated once
+// (`options.out`): a fresh 4 MB array costs more than the kernel, because the engine zeroes it. Without python3 and numpy the numpy rows are
 // left out with a note.
 import { spawn } from "node:child_process";
 import { Float16Array as PolyfillFloat16Array } from "@petamoriken/float16";
@@ -105,7 +106,7 @@ export const quantSuite: Suite = {
         operation: "int8 dequantize (per row)",
         size: label,
         values: side * side,
-        implementations: [{ name: "baseline", run: () => baseline.dequantizeInt8(q8) }, ...wasm(() => dequantizeInt8(q8))],
+        implementations: [{ name: "baseline", run: () => baseline.dequantizeInt8(q8, { out: widened }) }, ...wasm(() => dequantizeInt8(q8, { out: widened }))],
         external: [numpy("int8_dequantize", n, seconds)],
       });
 
@@ -123,7 +124,7 @@ export const quantSuite: Suite = {
         operation: "nf4 dequantize (block 64)",
         size: label,
         values: n,
-        implementations: [{ name: "baseline", run: () => baseline.dequantize4bit(q4) }, ...wasm(() => dequantize4bit(q4))],
+        implementations: [{ name: "baseline", run: () => baseline.dequantize4bit(q4, { out: widened }) }, ...wasm(() => dequantize4bit(q4, { out: widened }))],
         external: [numpy("nf4_dequantize", n, seconds)],
       });
     }

@@ -152,3 +152,19 @@ export function checkFourBitQuantized(functionName: string, q: unknown): { q: Fo
   }
   return { q: candidate as FourBitQuantized, absmax };
 }
+
+/** Options of `dequantize4bit`. */
+export interface Dequantize4bitOptions {
+  /** Where to write the values: a Float32Array of q.length. A new one is returned otherwise. */
+  out?: Float32Array;
+}
+
+/** Validates `options.out` of `dequantize4bit`. */
+export function check4bitOut(functionName: string, options: unknown, length: number): Float32Array | undefined {
+  const opts = checkOptionsObject<Dequantize4bitOptions>(functionName, options);
+  if (opts.out === undefined) return undefined;
+  const out = opts.out as unknown;
+  if (!(out instanceof Float32Array)) throw typeError(functionName, "options.out", "be a Float32Array", out);
+  if (out.length !== length) throw rangeErrorDescribed(functionName, "options.out", `hold q.length = ${length} elements`, `${out.length} elements`);
+  return out;
+}

@@ -12,11 +12,10 @@
  *   0.0795803, 0.1609302, 0.2461123, 0.3379152, 0.4407098, 0.5626170, 0.7229568, 1
  * and the FP4 magnitudes {0, 0.0625, 8, 12, 4, 6, 2, 3} / 12 for bits 2-0, bit 3 the sign.
  */
-import type { FloatArray } from "../matrix.js";
 import { withScope } from "../runtime/operands.js";
 import { requireRuntime } from "../runtime/state.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "./inputs.js";
-import { checkFourBitQuantized, FORMAT_NUMBER, plan4bit, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "./fourbit-layout.js";
+import { check4bitOut, checkFourBitQuantized, FORMAT_NUMBER, type Dequantize4bitOptions, plan4bit, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "./fourbit-layout.js";
 
 /**
  * Quantizes values to packed 4-bit codes with one float32 absmax per block (rules in this module's
@@ -59,18 +58,20 @@ export function quantize4bit(x: ValuesInput, options?: Quantize4bitOptions): Fou
 /**
  * Decodes the result of `quantize4bit` into a new Float32Array of `q.length` values (row-major;
  * `matrix(q.rows, q.cols, result)` makes it a matrix): level[code] * absmax in float32, with the
- * absmax values first decoded when they were double-quantized.
- * Throws TypeError or RangeError when `q` is not a consistent quantize4bit result, NotReadyError
- * before `ready()`.
+ * absmax values first decoded when they were double-quantized. With `options.out` (a Float32Array of
+ * q.length) the values are written there and it is returned.
+ * Throws TypeError or RangeError when `q` is not a consistent quantize4bit result or `out` does not
+ * fit, NotReadyError before `ready()`.
  *
  * @example
  * const approx = dequantize4bit(quantize4bit(w, { doubleQuant: true }));
  */
-export function dequantize4bit(q: FourBitQuantized): FloatArray {
+export function dequantize4bit(q: FourBitQuantized, options?: Dequantize4bitOptions): Float32Array {
   const { q: checked, absmax } = checkFourBitQuantized("dequantize4bit", q);
+  const out = check4bitOut("dequantize4bit", options, checked.length);
   const runtime = requireRuntime("dequantize4bit");
   const n = checked.length;
-  if (n === 0) return new Float32Array(0);
+  if (n === 0) return out ?? new Float32Array(0);
   return withScope(runtime, "dequantize4bit", (scope) => {
     const codeAddress = scope.allocate(checked.codes.length);
     const absmaxAddress = scope.allocate(absmax.length * 4);
@@ -79,6 +80,9 @@ export function dequantize4bit(q: FourBitQuantized): FloatArray {
     new Uint8Array(memory, codeAddress, checked.codes.length).set(checked.codes);
     new Float32Array(memory, absmaxAddress, absmax.length).set(absmax);
     runtime.exports.dequantize_4bit(codeAddress, n, checked.blockSize, FORMAT_NUMBER[checked.format], absmaxAddress, target);
-    return new Float32Array(runtime.memory.buffer, target, n).slice();
+    const values = new Float32Array(runtime.memory.buffer, target, n);
+    if (out === undefined) return values.slice();
+    out.set(values);
+    return out;
   });
 }

@@ -3,6 +3,7 @@
  * twins: options, the result object, and its validation on the way back in.
  */
 import { rangeErrorDescribed, typeError } from "../errors.js";
+import type { FloatArray } from "../matrix.js";
 import { checkBlockSize, checkChoice, checkOptionsObject, type CheckedValues } from "./inputs.js";
 
 /** Which values share a scale: all of them, each row, or each block of `blockSize` consecutive values. */
@@ -97,8 +98,20 @@ export function checkInt8Quantized(functionName: string, q: unknown): Int8Quanti
   return candidate as Int8Quantized;
 }
 
-/** The element type of a dequantized result: `options.dtype`, else the quantized input's. */
-export function resultDType(functionName: string, options: unknown, fallback: "f32" | "f64"): "f32" | "f64" {
-  const opts = checkOptionsObject<{ dtype?: "f32" | "f64" }>(functionName, options);
-  return checkChoice(functionName, "options.dtype", opts.dtype, ["f32", "f64"] as const, fallback === "f64" ? "f64" : "f32");
+/** Options of `dequantizeInt8`. */
+export interface DequantizeInt8Options {
+  /** Element type of a new result: "f32" or "f64"; by default the type of the quantized input. */
+  dtype?: "f32" | "f64";
+  /** Where to write the values (its type sets the element type): a Float32Array or Float64Array of q.length. */
+  out?: Float32Array | Float64Array;
+}
+
+/** Validates dequantization options: returns the element type and `options.out`, if given. */
+export function dequantizeTarget(functionName: string, options: unknown, length: number, fallback: "f32" | "f64"): { dtype: "f32" | "f64"; out?: FloatArray } {
+  const opts = checkOptionsObject<DequantizeInt8Options>(functionName, options);
+  if (opts.out === undefined) return { dtype: checkChoice(functionName, "options.dtype", opts.dtype, ["f32", "f64"] as const, fallback) };
+  const out = opts.out as unknown;
+  if (!(out instanceof Float32Array || out instanceof Float64Array)) throw typeError(functionName, "options.out", "be a Float32Array or a Float64Array", out);
+  if (out.length !== length) throw rangeErrorDescribed(functionName, "options.out", `hold q.length = ${length} elements`, `${out.length} elements`);
+  return { dtype: out instanceof Float64Array ? "f64" : "f32", out };
 }

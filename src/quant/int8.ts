@@ -14,7 +14,7 @@ import type { FloatArray } from "../matrix.js";
 import { withScope } from "../runtime/operands.js";
 import { requireRuntime } from "../runtime/state.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "./inputs.js";
-import { checkInt8Quantized, planInt8, resultDType, type Int8Quantized, type QuantizeInt8Options } from "./int8-layout.js";
+import { checkInt8Quantized, planInt8, dequantizeTarget, type DequantizeInt8Options, type Int8Quantized, type QuantizeInt8Options } from "./int8-layout.js";
 
 /**
  * Quantizes values to 8-bit codes with one float32 scale per group (formulas in this module's
@@ -68,19 +68,21 @@ export function quantizeInt8(x: ValuesInput, options?: QuantizeInt8Options): Int
  * Decodes the result of `quantizeInt8` into a new Float32Array or Float64Array of `q.length` values
  * (row-major; `matrix(q.rows, q.cols, result)` makes it a matrix again): code * scale, or
  * (code - zeroPoint) * scale for uint8, each rounded once to the result type. The element type is
- * `options.dtype`, by default the type of the quantized input.
- * Throws TypeError or RangeError when `q` is not a consistent quantizeInt8 result, NotReadyError
- * before `ready()`.
+ * `options.dtype`, by default the type of the quantized input. With `options.out` (a Float32Array or
+ * Float64Array of q.length, which then sets the type) the values are written there and it is returned;
+ * reusing one saves allocating (and the engine zeroing) a fresh array per call.
+ * Throws TypeError or RangeError when `q` is not a consistent quantizeInt8 result or `out` does not
+ * fit, NotReadyError before `ready()`.
  *
  * @example
  * const approx = dequantizeInt8(quantizeInt8(w), { dtype: "f32" });
  */
-export function dequantizeInt8(q: Int8Quantized, options?: { dtype?: "f32" | "f64" }): FloatArray {
+export function dequantizeInt8(q: Int8Quantized, options?: DequantizeInt8Options): FloatArray {
   const checked = checkInt8Quantized("dequantizeInt8", q);
-  const dtype = resultDType("dequantizeInt8", options, checked.dtype);
+  const { dtype, out } = dequantizeTarget("dequantizeInt8", options, checked.length, checked.dtype);
   const runtime = requireRuntime("dequantizeInt8");
   const n = checked.length;
-  if (n === 0) return dtype === "f64" ? new Float64Array(0) : new Float32Array(0);
+  if (n === 0) return out ?? (dtype === "f64" ? new Float64Array(0) : new Float32Array(0));
   const groups = checked.scales.length;
   return withScope(runtime, "dequantizeInt8", (scope) => {
     const codeAddress = scope.allocate(n);
@@ -98,6 +100,9 @@ export function dequantizeInt8(q: Int8Quantized, options?: { dtype?: "f32" | "f6
       (dtype === "f64" ? exports.dequantize_int8_f64 : exports.dequantize_int8_f32)(codeAddress, scaleAddress, n, checked.groupSize, target);
     }
     const result = runtime.memory.buffer;
-    return dtype === "f64" ? new Float64Array(result, target, n).slice() : new Float32Array(result, target, n).slice();
+    const values = dtype === "f64" ? new Float64Array(result, target, n) : new Float32Array(result, target, n);
+    if (out === undefined) return values.slice();
+    out.set(values);
+    return out;
   });
 }

@@ -99,6 +99,15 @@ describe("quantize4bit", () => {
     expect(() => quantize4bit(x, { doubleQuant: 1 as never })).toThrow(TypeError);
   });
 
+  it("writes into options.out", () => {
+    const q = quantize4bit(Float32Array.from(rng.randn(100)));
+    const out = new Float32Array(100);
+    expect(dequantize4bit(q, { out })).toBe(out);
+    expect(out).toEqualBits(dequantize4bit(q));
+    expect(() => dequantize4bit(q, { out: new Float32Array(99) })).toThrow(RangeError);
+    expect(() => dequantize4bit(q, { out: new Float64Array(100) as never })).toThrow(TypeError);
+  });
+
   it("rejects an inconsistent quantized object", () => {
     const q = quantize4bit(new Float32Array(10));
     expect(() => dequantize4bit({ ...q, codes: new Uint8Array(4) })).toThrow(RangeError);

@@ -112,6 +112,15 @@ describe("quantizeInt8", () => {
     expect(() => quantizeInt8(new Uint8Array(3) as never)).toThrow(TypeError);
   });
 
+  it("writes into options.out, whose type sets the result type", () => {
+    const q = quantizeInt8(new Float32Array([1, -2, 3]));
+    const out = new Float64Array(3);
+    expect(dequantizeInt8(q, { out })).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(dequantizeInt8(q, { dtype: "f64" })));
+    expect(() => dequantizeInt8(q, { out: new Float32Array(2) })).toThrow(RangeError);
+    expect(() => dequantizeInt8(q, { out: new Int32Array(3) as never })).toThrow(TypeError);
+  });
+
   it("rejects an inconsistent quantized object", () => {
     const q = quantizeInt8(new Float32Array([1, 2, 3]));
     expect(() => dequantizeInt8({ ...q, codes: new Int8Array(2) } as never)).toThrow(RangeError);

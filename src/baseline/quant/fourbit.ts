@@ -2,9 +2,8 @@
  * Plain-JavaScript twins of quantize4bit and dequantize4bit: the same codes and values, a binary
  * search over the float32 midpoints per value and a level table to decode.
  */
-import type { FloatArray } from "../../matrix.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "../../quant/inputs.js";
-import { checkFourBitQuantized, plan4bit, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "../../quant/fourbit-layout.js";
+import { check4bitOut, checkFourBitQuantized, plan4bit, type Dequantize4bitOptions, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "../../quant/fourbit-layout.js";
 import { FP4_CODE_OF_RANK, FP4_LEVELS, FP4_MIDPOINTS, NF4_LEVELS, NF4_MIDPOINTS } from "./tables.js";
 
 /** Number of entries of the ascending `midpoints` strictly below t. */
@@ -60,10 +59,10 @@ export function quantize4bit(x: ValuesInput, options?: Quantize4bitOptions): Fou
 }
 
 /** dequantize4bit in plain JavaScript; same contract and results. */
-export function dequantize4bit(q: FourBitQuantized): FloatArray {
+export function dequantize4bit(q: FourBitQuantized, options?: Dequantize4bitOptions): Float32Array {
   const { q: checked, absmax } = checkFourBitQuantized("dequantize4bit", q);
   const n = checked.length;
-  const out = new Float32Array(n);
+  const out = check4bitOut("dequantize4bit", options, n) ?? new Float32Array(n);
   const levels = checked.format === "nf4" ? NF4_LEVELS : FP4_LEVELS;
   const { codes, blockSize } = checked;
   for (let b = 0; b < absmax.length; b++) {

@@ -4,7 +4,7 @@
  */
 import type { FloatArray } from "../../matrix.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "../../quant/inputs.js";
-import { checkInt8Quantized, planInt8, resultDType, type Int8Quantized, type QuantizeInt8Options } from "../../quant/int8-layout.js";
+import { checkInt8Quantized, planInt8, dequantizeTarget, type DequantizeInt8Options, type Int8Quantized, type QuantizeInt8Options } from "../../quant/int8-layout.js";
 
 /** x rounded half to even (a Math.round that moves ties at odd results down by one). */
 function rint(x: number): number {
@@ -50,11 +50,11 @@ export function quantizeInt8(x: ValuesInput, options?: QuantizeInt8Options): Int
 }
 
 /** dequantizeInt8 in plain JavaScript; same contract and results. */
-export function dequantizeInt8(q: Int8Quantized, options?: { dtype?: "f32" | "f64" }): FloatArray {
+export function dequantizeInt8(q: Int8Quantized, options?: DequantizeInt8Options): FloatArray {
   const checked = checkInt8Quantized("dequantizeInt8", q);
-  const dtype = resultDType("dequantizeInt8", options, checked.dtype);
+  const target = dequantizeTarget("dequantizeInt8", options, checked.length, checked.dtype);
   const n = checked.length;
-  const out = dtype === "f64" ? new Float64Array(n) : new Float32Array(n);
+  const out = target.out ?? (target.dtype === "f64" ? new Float64Array(n) : new Float32Array(n));
   const { codes, scales, groupSize } = checked;
   const zeroPoints = checked.format === "uint8" ? checked.zeroPoints : undefined;
   for (let g = 0; g < scales.length; g++) {
