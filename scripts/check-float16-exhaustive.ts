@@ -1,7 +1,6 @@
 // Checks float32 -> float16 on all 2^32 float32 bit patterns against numpy's astype, for the simd and
 // scalar builds and the pure-JavaScript baseline. Too slow for every test run (8.5 minutes on a
-// 2-core EPYC with Node 20, mostly numpy and the pipe);
-// run it once after changing a conversion:
+// 2-core EPYC with Node 20), so run it once after changing a conversion:
 //
 //   npx tsx scripts/check-float16-exhaustive.ts
 //

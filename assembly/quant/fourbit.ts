@@ -158,7 +158,7 @@ export function dequantize4bitScalar(packed: usize, n: i32, blockSize: i32, form
 /** Packs 16 codes (one per byte) into 8 bytes in the low half of each 16-bit lane: high nibble first. */
 // @ts-ignore: decorator
 @inline function pairNibbles(codes: v128): v128 {
-  // Lane k holds code 2k in its low byte and code 2k+1 in its high byte (little-endian).
+  // Lane k has code 2k in its low byte and code 2k+1 in its high byte (little-endian).
   return v128.or(v128.and(i16x8.shl(codes, 4), i16x8.splat(0xf0)), i16x8.shr_u(codes, 8));
 }
 

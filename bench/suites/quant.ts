@@ -2,8 +2,8 @@
 // quantize / dequantize. Each wasm build (copies in and out included) against the pure-JS baseline,
 // @petamoriken/float16's bulk paths and numpy (astype, and vectorised versions of the same rules),
 // numpy timed in a Python subprocess in the same run. JavaScript results go into arrays allocated once
-// (`options.out`): a fresh 4 MB array costs more than the kernel, because the engine zeroes it. Without python3 and numpy the numpy rows are
-// left out with a note.
+// (`options.out`): a fresh 4 MB array costs more than the kernel, because the engine zeroes it.
+// Without python3 and numpy the numpy rows are left out with a note.
 import { spawn } from "node:child_process";
 import { Float16Array as PolyfillFloat16Array } from "@petamoriken/float16";
 import * as baseline from "../../src/baseline/index.js";

@@ -5,4 +5,6 @@
  * would write without WebAssembly. Importable as `lowrank/baseline`.
  */
 export { add, sub, scale, transpose } from "./elementwise.js";
+
+// Number formats: half precision, 8-bit and 4-bit quantization.
 export { toFloat16, fromFloat16, toBfloat16, fromBfloat16, quantizeInt8, dequantizeInt8, quantize4bit, dequantize4bit } from "./quant/index.js";

@@ -2,9 +2,9 @@
  * The blockwise 4-bit layout shared by the wasm-backed functions and their pure-JavaScript twins:
  * options, the result object, its validation, and the double quantization of the block scales.
  *
- * Double quantization (QLoRA's, with a linear code in place of bitsandbytes' non-linear 8-bit one):
- * the float32 absmax values of the blocks are centred on their mean, then quantized with symmetric
- * absmax int8 codes in groups of 256, one float32 scale per group:
+ * Double quantization follows QLoRA, with a linear code in place of bitsandbytes' non-linear 8-bit
+ * one. The float32 absmax values of the blocks are centred on their mean. Then they are quantized with
+ * symmetric absmax int8 codes in groups of 256, with one float32 scale per group:
  *
  *   mean = f32(sum of absmax / count), the sum taken in float64 from first to last
  *   c = f32(absmax - mean), s = f32(max |c| / 127) per 256, code = clamp(rint(c / s), -127, 127)
@@ -44,7 +44,7 @@ export interface QuantizedAbsmax {
   readonly groupSize: number;
 }
 
-/** What `quantize4bit` returns. */
+/** The result of `quantize4bit`: packed codes, block scales and the input's shape. */
 export interface FourBitQuantized {
   readonly format: FourBitType;
   /** Shape of the input: rows x cols, 1 x n for a typed array. */
@@ -155,7 +155,7 @@ export function checkFourBitQuantized(functionName: string, q: unknown): { q: Fo
 
 /** Options of `dequantize4bit`. */
 export interface Dequantize4bitOptions {
-  /** Where to write the values: a Float32Array of q.length. A new one is returned otherwise. */
+  /** Destination of the values, a Float32Array of q.length; a new array is returned without it. */
   out?: Float32Array;
 }
 

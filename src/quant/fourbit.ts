@@ -18,10 +18,10 @@ import { checkValues, nonFiniteError, type ValuesInput } from "./inputs.js";
 import { check4bitOut, checkFourBitQuantized, FORMAT_NUMBER, type Dequantize4bitOptions, plan4bit, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "./fourbit-layout.js";
 
 /**
- * Quantizes values to packed 4-bit codes with one float32 absmax per block (rules in this module's
- * header; double quantization of the absmax values is described in fourbit-layout.ts). Takes a
- * Float32Array, a Float64Array (rounded to float32 first, as the codes are computed in float32) or a
- * matrix (row-major, stride honoured). `options.type` "nf4" (default) or "fp4", `options.blockSize`
+ * Quantizes values to packed 4-bit codes with one float32 absmax per block, by the rules in this
+ * module's header. Double quantization of the absmax values is described in fourbit-layout.ts. Takes a
+ * Float32Array, a Float64Array or a matrix (row-major, stride honoured). Float64 values are rounded to
+ * float32 first, because the codes are computed in float32. `options.type` "nf4" (default) or "fp4", `options.blockSize`
  * (default 64), `options.doubleQuant` (default false). The input is not changed.
  * Throws RangeError for NaN or an infinity in x (naming the first), for float64 values beyond the
  * float32 range, and for a block size that is not a positive integer; TypeError for other input types

@@ -7,7 +7,7 @@ import { rangeError, rangeErrorDescribed, typeError } from "../errors.js";
 import { checkMatrix, type DType, type FloatArray, type Matrix } from "../matrix.js";
 import { ResidentMatrix } from "../runtime/resident.js";
 
-/** What the number-format functions take as values: a typed array, or a matrix read row by row. */
+/** Values input of the number-format functions: a typed array, or a matrix read row by row. */
 export type ValuesInput = Float32Array | Float64Array | Matrix | ResidentMatrix;
 
 /** A values input after validation: its shape (1 x n for a typed array) and its values, dense. */

@@ -6,7 +6,7 @@ import { rangeErrorDescribed, typeError } from "../errors.js";
 import type { FloatArray } from "../matrix.js";
 import { checkBlockSize, checkChoice, checkOptionsObject, type CheckedValues } from "./inputs.js";
 
-/** Which values share a scale: all of them, each row, or each block of `blockSize` consecutive values. */
+/** Grouping of the values under one scale: all of them, each row, or each block of `blockSize` consecutive values. */
 export type Int8Granularity = "tensor" | "row" | "block";
 
 /** "absmax": symmetric int8 codes; "affine": uint8 codes with a zero point. */
@@ -51,7 +51,7 @@ export interface Uint8AffineQuantized extends Int8QuantizedBase {
   readonly zeroPoints: Uint8Array;
 }
 
-/** What `quantizeInt8` returns. */
+/** The result of `quantizeInt8`: int8 codes, or uint8 codes with zero points. */
 export type Int8Quantized = Int8AbsmaxQuantized | Uint8AffineQuantized;
 
 /** The validated options of a quantization: the scheme, granularity and group size. */
@@ -69,10 +69,15 @@ export const DEFAULT_INT8_BLOCK = 64;
 export function planInt8(functionName: string, values: CheckedValues, options: unknown): Int8Plan {
   const opts = checkOptionsObject<QuantizeInt8Options>(functionName, options);
   const scheme = checkChoice(functionName, "options.scheme", opts.scheme, ["absmax", "affine"] as const, "absmax");
-  const implied: Int8Granularity = opts.blockSize !== undefined ? "block" : values.isMatrix ? "row" : "tensor";
+  let implied: Int8Granularity = values.isMatrix ? "row" : "tensor";
+  if (opts.blockSize !== undefined) implied = "block";
   const granularity = checkChoice(functionName, "options.granularity", opts.granularity, ["tensor", "row", "block"] as const, implied);
   const blockSize = checkBlockSize(functionName, "options.blockSize", opts.blockSize, DEFAULT_INT8_BLOCK);
-  const groupSize = Math.max(1, granularity === "tensor" ? values.length : granularity === "row" ? values.cols : blockSize);
+  let groupSize = blockSize;
+  if (granularity === "tensor") groupSize = values.length;
+  else if (granularity === "row") groupSize = values.cols;
+  // An empty input still gets a group size of 1, so that the group count is 0 rather than NaN.
+  groupSize = Math.max(1, groupSize);
   return { scheme, granularity, groupSize, groups: Math.ceil(values.length / groupSize) };
 }
 
@@ -102,7 +107,7 @@ export function checkInt8Quantized(functionName: string, q: unknown): Int8Quanti
 export interface DequantizeInt8Options {
   /** Element type of a new result: "f32" or "f64"; by default the type of the quantized input. */
   dtype?: "f32" | "f64";
-  /** Where to write the values (its type sets the element type): a Float32Array or Float64Array of q.length. */
+  /** Destination of the values, a Float32Array or Float64Array of q.length; its type sets the element type. */
   out?: Float32Array | Float64Array;
 }
 

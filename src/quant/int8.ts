@@ -19,8 +19,8 @@ import { checkInt8Quantized, planInt8, dequantizeTarget, type DequantizeInt8Opti
 /**
  * Quantizes values to 8-bit codes with one float32 scale per group (formulas in this module's
  * header). Takes a Float32Array, a Float64Array or a matrix (row-major, stride honoured; a resident
- * matrix too). `options.granularity`: "row" (default for a matrix), "tensor" (default for a typed
- * array) or "block" (`options.blockSize` values, default 64); `options.scheme`: "absmax" (int8,
+ * matrix too). `options.granularity` is "row" (default for a matrix), "tensor" (default for a typed
+ * array) or "block" (`options.blockSize` values, default 64). `options.scheme` is "absmax" (int8, the
  * default) or "affine" (uint8 with zero points). The input is not changed.
  * Throws RangeError for NaN or an infinity in x (naming the first), for a float64 range whose scale
  * overflows float32, and for a block size that is not a positive integer; TypeError for other input
@@ -65,9 +65,9 @@ export function quantizeInt8(x: ValuesInput, options?: QuantizeInt8Options): Int
 }
 
 /**
- * Decodes the result of `quantizeInt8` into a new Float32Array or Float64Array of `q.length` values
- * (row-major; `matrix(q.rows, q.cols, result)` makes it a matrix again): code * scale, or
- * (code - zeroPoint) * scale for uint8, each rounded once to the result type. The element type is
+ * Decodes the result of `quantizeInt8` into a new Float32Array or Float64Array of `q.length` values in
+ * row-major order, so `matrix(q.rows, q.cols, result)` makes it a matrix again. Each value is
+ * code * scale, or (code - zeroPoint) * scale for uint8, rounded once to the result type, which is
  * `options.dtype`, by default the type of the quantized input. With `options.out` (a Float32Array or
  * Float64Array of q.length, which then sets the type) the values are written there and it is returned;
  * reusing one saves allocating (and the engine zeroing) a fresh array per call.

@@ -20,7 +20,8 @@ describe("float16 against @petamoriken/float16", () => {
       const reference = referenceBits(values);
       for (let i = 0; i < chunk; i++) {
         if (Number.isNaN(values[i]!)) {
-          expect((ours[i]! & 0x7c00) === 0x7c00 && (ours[i]! & 0x3ff) !== 0).toBe(true);
+          expect(ours[i]! & 0x7c00).toBe(0x7c00);
+          expect(ours[i]! & 0x3ff).not.toBe(0);
         } else if (ours[i] !== reference[i]) {
           expect(`${start + i}: ${ours[i]}`).toBe(`${start + i}: ${reference[i]}`);
         }

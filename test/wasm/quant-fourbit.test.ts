@@ -29,7 +29,7 @@ describe("quantize4bit", () => {
     }
   });
 
-  it("puts the first code of a pair in the high nibble and pads an odd count with 0", () => {
+  it("packs the first code high", () => {
     const q = quantize4bit(new Float32Array([1, -1, 0.5]), { type: "nf4" });
     expect(Array.from(q.codes)).toEqual([0xf0, 0xc0]);
   });

@@ -21,7 +21,7 @@ describe("quantizeInt8", () => {
     expect(q.dtype).toBe("f64");
   });
 
-  it("uses one scale for a typed array by default, and blocks when given a block size", () => {
+  it("groups a typed array per tensor", () => {
     const x = Float32Array.from(rng.randn(100));
     expect(quantizeInt8(x).scales).toHaveLength(1);
     const q = quantizeInt8(x, { blockSize: 30 });
@@ -74,11 +74,11 @@ describe("quantizeInt8", () => {
     const view: Matrix = { rows: 4, cols: 3, data: w.data, stride: 6 };
     const dense: Matrix = { rows: 4, cols: 3, data: Float64Array.from({ length: 12 }, (_, k) => w.data[Math.floor(k / 3) * 6 + (k % 3)]!) };
     expect(quantizeInt8(view).codes).toEqual(quantizeInt8(dense).codes);
-    const held = resident(w);
+    const residentW = resident(w);
     try {
-      expect(quantizeInt8(held).codes).toEqual(quantizeInt8(w).codes);
+      expect(quantizeInt8(residentW).codes).toEqual(quantizeInt8(w).codes);
     } finally {
-      held.dispose();
+      residentW.dispose();
     }
   });
 

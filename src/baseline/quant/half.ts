@@ -1,7 +1,7 @@
 /**
- * Plain-JavaScript twins of the float16 and bfloat16 conversions: the same bits as the kernels, one
- * value at a time on Uint32Array views (so NaN payloads pass through untouched), with lookup tables
- * for widening float16, the natural JavaScript way to decode 65,536 possible inputs.
+ * Plain-JavaScript twins of the float16 and bfloat16 conversions, with the same bits as the kernels.
+ * They work one value at a time on Uint32Array views, so NaN payloads pass through untouched. Widening
+ * float16 uses a 65,536-entry lookup table, the natural JavaScript way to decode 16-bit inputs.
  */
 import { rangeErrorDescribed, typeError } from "../../errors.js";
 import type { FloatArray } from "../../matrix.js";
@@ -43,7 +43,7 @@ function floatBitsRoundToOdd(x: number): number {
   return bits >>> 0;
 }
 
-/** The high 32 bits of an f64. */
+/** Returns the high 32 bits of an f64. */
 function highWord(x: number): number {
   scratch[0] = x;
   return scratchWords[1]!;
