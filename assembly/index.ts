@@ -8,3 +8,4 @@ export { heap_base, simd_level } from "./runtime";
 export * from "./elementwise/index";
 export * from "./svd/index";
 export * from "./gemm/index";
+export * from "./quant/index";

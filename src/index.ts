@@ -54,4 +54,14 @@ export {
 } from "./io/matrix-market.js";
 export { tensorAsMatrix, type Tensor, type TensorData, type TensorInput, type TensorAsMatrixOptions } from "./io/tensor.js";
 
+// Number formats: half precision, 8-bit and 4-bit quantization, storage and error accounting.
+export { toFloat16, fromFloat16, toBfloat16, fromBfloat16, asFloat16Array, type ToHalfOptions, type FromHalfOptions, type Float16ArrayLike } from "./quant/float16.js";
+export { quantizeInt8, dequantizeInt8 } from "./quant/int8.js";
+export type { Int8Quantized, Int8AbsmaxQuantized, Uint8AffineQuantized, Int8Granularity, Int8Scheme, QuantizeInt8Options, DequantizeInt8Options } from "./quant/int8-layout.js";
+export { quantize4bit, dequantize4bit } from "./quant/fourbit.js";
+export type { FourBitQuantized, FourBitType, QuantizedAbsmax, Quantize4bitOptions, Dequantize4bitOptions } from "./quant/fourbit-layout.js";
+export { byteSize, type ByteSize, type ByteSizeOptions, type StorageFormat } from "./quant/size.js";
+export { errorStats, type ErrorStats } from "./quant/error-stats.js";
+export type { ValuesInput } from "./quant/inputs.js";
+
 export { NotReadyError, FormatError, ConvergenceError, type FormatErrorLocation } from "./errors.js";

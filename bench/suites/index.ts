@@ -3,6 +3,7 @@ import type { BenchCase, CaseRecord } from "../harness.js";
 import { elementwiseSuite } from "./elementwise.js";
 import { svdSuite } from "./svd.js";
 import { matmulSuite } from "./matmul.js";
+import { quantSuite } from "./quant.js";
 
 /** A suite: a name for --filter and the cases it builds (inputs are made here, outside timing). */
 export interface Suite {
@@ -12,4 +13,4 @@ export interface Suite {
   summarise?(records: CaseRecord[]): string;
 }
 
-export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite];
+export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite, quantSuite];

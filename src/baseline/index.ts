@@ -7,3 +7,6 @@
 export { add, sub, scale, transpose } from "./elementwise.js";
 export { svd, qr, lstsq, pinv } from "./svd.js";
 export { matmul, matvec } from "./matmul.js";
+
+// Number formats: half precision, 8-bit and 4-bit quantization.
+export { toFloat16, fromFloat16, toBfloat16, fromBfloat16, quantizeInt8, dequantizeInt8, quantize4bit, dequantize4bit } from "./quant/index.js";

@@ -38,6 +38,27 @@ export interface KernelExports {
   /** The benchmarks' peak loop: `iterations` rounds over 16 vectors at `values`; see assembly/gemm/peak.ts. */
   peak_f64(iterations: number, values: number, v: number): number;
   peak_f32(iterations: number, values: number, v: number): number;
+  // Number formats: half-precision conversions on bit patterns, 8-bit codes in groups of `group`
+  // values, blockwise 4-bit codes (format 0 NF4, 1 FP4). Quantizers return the index of the first
+  // group or block whose scale is not finite, or -1.
+  f32_to_f16(x: number, out: number, n: number): void;
+  f64_to_f16(x: number, out: number, n: number): void;
+  f16_to_f32(h: number, out: number, n: number): void;
+  f16_to_f64(h: number, out: number, n: number): void;
+  f32_to_bf16(x: number, out: number, n: number): void;
+  f64_to_bf16(x: number, out: number, n: number): void;
+  bf16_to_f32(b: number, out: number, n: number): void;
+  bf16_to_f64(b: number, out: number, n: number): void;
+  quantize_int8_f32(x: number, n: number, group: number, scales: number, codes: number): number;
+  quantize_int8_f64(x: number, n: number, group: number, scales: number, codes: number): number;
+  dequantize_int8_f32(codes: number, scales: number, n: number, group: number, out: number): void;
+  dequantize_int8_f64(codes: number, scales: number, n: number, group: number, out: number): void;
+  quantize_uint8_f32(x: number, n: number, group: number, scales: number, zeros: number, codes: number): number;
+  quantize_uint8_f64(x: number, n: number, group: number, scales: number, zeros: number, codes: number): number;
+  dequantize_uint8_f32(codes: number, scales: number, zeros: number, n: number, group: number, out: number): void;
+  dequantize_uint8_f64(codes: number, scales: number, zeros: number, n: number, group: number, out: number): void;
+  quantize_4bit(x: number, n: number, blockSize: number, format: number, absmax: number, packed: number): number;
+  dequantize_4bit(packed: number, n: number, blockSize: number, format: number, absmax: number, out: number): void;
 }
 
 /** Names of the exports every build must have; loading checks them. */
@@ -70,4 +91,22 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "gemv_workspace_bytes_f32",
   "peak_f64",
   "peak_f32",
+  "f32_to_f16",
+  "f64_to_f16",
+  "f16_to_f32",
+  "f16_to_f64",
+  "f32_to_bf16",
+  "f64_to_bf16",
+  "bf16_to_f32",
+  "bf16_to_f64",
+  "quantize_int8_f32",
+  "quantize_int8_f64",
+  "dequantize_int8_f32",
+  "dequantize_int8_f64",
+  "quantize_uint8_f32",
+  "quantize_uint8_f64",
+  "dequantize_uint8_f32",
+  "dequantize_uint8_f64",
+  "quantize_4bit",
+  "dequantize_4bit",
 ];

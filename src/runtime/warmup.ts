@@ -33,6 +33,12 @@ export async function warmUp(runtime: Runtime): Promise<void> {
       exports.gemm_f32(0, 0, 4, 8, 4, 1, x, 4, x, 8, 0, y, 8, work);
       exports.gemv_f64(0, 4, 4, 1, x, 4, x, 0, y, work);
       exports.gemv_f32(0, 4, 4, 1, x, 4, x, 0, y, work);
+      exports.f32_to_f16(x, y, WARM_UP_ELEMENTS);
+      exports.f16_to_f32(x, y, WARM_UP_ELEMENTS);
+      exports.quantize_int8_f32(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, y, y + 4 * 8);
+      exports.dequantize_int8_f32(x, y, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, y);
+      exports.quantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y + 4 * 8);
+      exports.dequantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y);
     }
   } finally {
     heap.release(x);
