@@ -1,75 +1,201 @@
 /**
  * `lowrank demo`: the founding article's walk-through, computed by the library. The article seeds
- * numpy's legacy generator with 69, draws a 10x10 "weight matrix" W, and compares its storage in each
- * number format before factorising it.
+ * numpy's legacy generator with 69, draws a 10x10 "weight matrix" W, factors it into B (10 x 4) and
+ * A (4 x 10) from its SVD, and compares the storage and round-trip error of W in each number format.
  */
-import { rangeError } from "../errors.js";
+import { matmul } from "../linalg/matmul.js";
+import { norm } from "../linalg/norm.js";
+import { sub } from "../linalg/elementwise.js";
+import { svd } from "../linalg/svd.js";
+import type { Matrix } from "../matrix.js";
+import { errorStats } from "../quant/error-stats.js";
+import { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from "../quant/float16.js";
+import { dequantize4bit, quantize4bit } from "../quant/fourbit.js";
+import { dequantizeInt8, quantizeInt8 } from "../quant/int8.js";
+import { byteSize, type StorageFormat } from "../quant/size.js";
 import { RandomState } from "../random.js";
+import { integerOption, parseArguments, type CommandSpec } from "./args.js";
 import { formatMatrix, formatNumber, formatTable } from "./format.js";
+import { rankTable, type RankRow } from "./rank-table.js";
 
-/** Options of the walk-through. */
-export interface DemoOptions {
-  /** Seed of numpy's legacy generator. Default 69, the article's. */
-  seed: number;
-  /** W is size x size. Default 10. */
-  size: number;
-}
+export const DEMO: CommandSpec = {
+  name: "demo",
+  positionals: [],
+  options: { seed: "integer", size: "integer", rank: "integer", json: "flag" },
+  help: `Usage: lowrank demo [--seed N] [--size N] [--rank K] [--json]
 
-/** Storage of W in one number format. */
-export interface FormatSize {
-  format: string;
-  bytesPerValue: number;
+The founding article's walk-through, computed by lowrank: W = randn(10, 10) from numpy's legacy
+generator seeded with 69, its singular values, the rank-4 factors B = U_k and A = S_k V_k^T, the
+Frobenius error of B A, the size and round-trip error of W in six number formats, and the error and
+parameter count of every rank.
+
+Options:
+  --seed N   seed of numpy's legacy generator (default 69, the article's)
+  --size N   W is N x N, from 1 to 512 (default 10)
+  --rank K   rank of the factors B and A, from 1 to N (default 4)
+  --json     print the results as JSON at full precision instead of tables`,
+};
+
+/** Storage of W in one number format, and the error of its round trip through that format. */
+export interface FormatReport {
+  format: StorageFormat;
+  /** Bytes of the values plus their scales (int8: one float32 per row; NF4: one float32 per 64 values). */
   bytes: number;
+  /** bytes / 1024. */
   kilobytes: number;
+  bitsPerParameter: number;
+  /** ||W - decode(encode(W))||_F. */
+  errorFrobenius: number;
+  /** errorFrobenius / ||W||_F. */
+  errorRelative: number;
+  /** max |W - decode(encode(W))|. */
+  errorMaxAbs: number;
 }
 
 /** The walk-through's results, as `--json` prints them (full precision). */
 export interface DemoReport {
   seed: number;
   shape: [number, number];
+  k: number;
   W: number[][];
-  sizes: FormatSize[];
+  /** Singular values of W, decreasing. */
+  S: number[];
+  /** B = U_k, m x k. */
+  B: number[][];
+  /** A = S_k V_k^T, k x n. */
+  A: number[][];
+  BA: number[][];
+  parameters: { W: number; BA: number };
+  /** ||W - B A||_F, and that over ||W||_F. */
+  error: { frobenius: number; relative: number };
+  normW: number;
+  /** Storage and round-trip error of W in each format. */
+  formats: FormatReport[];
+  /** The float16 bit patterns of W, row-major. */
+  WFloat16Bits: number[];
+  /** Error and parameter count of the rank-k truncation for k = 1 .. min(m, n). */
+  ranks: RankRow[];
 }
 
-/** Bytes per value of the plain floating-point formats. */
-const FORMATS: Array<[string, number]> = [
-  ["float64", 8],
-  ["float32", 4],
-];
+function rowsOf(m: Matrix): number[][] {
+  const rows: number[][] = [];
+  const stride = m.stride ?? m.cols;
+  for (let i = 0; i < m.rows; i++) rows.push(Array.from(m.data.subarray(i * stride, i * stride + m.cols)));
+  return rows;
+}
 
 /**
- * Computes the walk-through: W = RandomState(seed).randn(size, size) and its size in each format
- * (KB = 1024 bytes, as the article counts).
+ * Computes the walk-through: W = RandomState(seed).randn(size, size), its SVD, the rank-k factors,
+ * and W in each number format (KB = 1024 bytes, as the article counts).
  */
-export function runDemo(options: DemoOptions): DemoReport {
-  if (!Number.isInteger(options.size) || options.size < 1 || options.size > 4096) {
-    throw rangeError("demo", "--size", "be an integer from 1 to 4096", options.size);
-  }
-  const w = new RandomState(options.seed).randn(options.size, options.size);
-  const rows: number[][] = [];
-  for (let i = 0; i < w.rows; i++) rows.push(Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols)));
-  const count = w.rows * w.cols;
-  const sizes = FORMATS.map(([format, bytesPerValue]) => ({
-    format,
-    bytesPerValue,
-    bytes: count * bytesPerValue,
-    kilobytes: (count * bytesPerValue) / 1024,
-  }));
-  return { seed: options.seed, shape: [w.rows, w.cols], W: rows, sizes };
+export function runDemo(options: { seed: number; size: number; rank: number }): DemoReport {
+  const { seed, size, rank: k } = options;
+  const w = new RandomState(seed).randn(size, size);
+  const n = w.rows * w.cols;
+
+  // B = U_k and A = S_k V_k^T from the thin SVD.
+  // NOTE: lowRank (the low-rank module) computes the same factors; switch to it once it is merged.
+  const { U, S, Vt } = svd(w);
+  const B: Matrix = { rows: w.rows, cols: k, data: new Float64Array(w.rows * k) };
+  const A: Matrix = { rows: k, cols: w.cols, data: new Float64Array(k * w.cols) };
+  for (let i = 0; i < w.rows; i++) for (let j = 0; j < k; j++) B.data[i * k + j] = U.data[i * U.cols + j]!;
+  for (let i = 0; i < k; i++) for (let j = 0; j < w.cols; j++) A.data[i * w.cols + j] = S[i]! * Vt.data[i * Vt.cols + j]!;
+  const BA = matmul(B, A);
+  const errorFrobenius = norm(sub(w, BA));
+  const normW = norm(w);
+
+  // Each format's round trip.
+  const half = toFloat16(w);
+  const decoded: Array<[StorageFormat, ArrayLike<number>]> = [
+    ["float64", w.data],
+    ["float32", Float32Array.from(w.data)],
+    ["float16", fromFloat16(half, { dtype: "f64" })],
+    ["bfloat16", fromBfloat16(toBfloat16(w), { dtype: "f64" })],
+    ["int8", dequantizeInt8(quantizeInt8(w))],
+    ["nf4", dequantize4bit(quantize4bit(w, { type: "nf4" }))],
+  ];
+  const formats = decoded.map(([format, values]): FormatReport => {
+    const size = byteSize([w.rows, w.cols], format);
+    const stats = errorStats(w.data, Float64Array.from(values));
+    return {
+      format,
+      bytes: size.bytes,
+      kilobytes: size.kilobytes,
+      bitsPerParameter: size.bitsPerParameter,
+      errorFrobenius: stats.frobenius,
+      errorRelative: stats.relative,
+      errorMaxAbs: stats.maxAbs,
+    };
+  });
+
+  return {
+    seed,
+    shape: [w.rows, w.cols],
+    k,
+    W: rowsOf(w),
+    S: Array.from(S),
+    B: rowsOf(B),
+    A: rowsOf(A),
+    BA: rowsOf(BA),
+    parameters: { W: n, BA: k * (w.rows + w.cols) },
+    error: { frobenius: errorFrobenius, relative: errorFrobenius / normW },
+    normW,
+    formats,
+    WFloat16Bits: Array.from(half),
+    ranks: rankTable(S, w.rows, w.cols, 8, Array.from({ length: S.length }, (_, i) => i + 1)),
+  };
 }
 
-/** Renders the walk-through for a person: W, then a table of sizes. */
+/** Renders the walk-through for a person, figures to 8 significant digits. */
 export function renderDemo(report: DemoReport): string {
   const [m, n] = report.shape;
+  const k = report.k;
+  const f = (value: number): string => formatNumber(value);
   const lines = [
-    `W = RandomState(${report.seed}).randn(${m}, ${n}), numpy's legacy stream (np.random.seed(${report.seed}); np.random.randn(${m}, ${n})):`,
+    `np.random.seed(${report.seed}); W = np.random.randn(${m}, ${n})   (numpy's legacy generator, reproduced by lowrank)`,
+    "",
+    `W (${m} x ${n}):`,
     formatMatrix(m, n, report.W.flat()),
     "",
-    `Storage of W (${m * n} values; 1 KB = 1024 bytes):`,
+    `Singular values of W:`,
+    "  " + report.S.map(f).join("  "),
+    "",
+    `Rank-${k} factors from the SVD W = U S V^T:`,
+    `B = U_k (${m} x ${k}):`,
+    formatMatrix(m, k, report.B.flat()),
+    "",
+    `A = S_k V_k^T (${k} x ${n}):`,
+    formatMatrix(k, n, report.A.flat()),
+    "",
+    `Parameters: W has ${report.parameters.W}, B and A have ${report.parameters.BA} (${m}*${k} + ${k}*${n}).`,
+    `Frobenius error ||W - B A||_F = ${f(report.error.frobenius)} (relative ${f(report.error.relative)}; ||W||_F = ${f(report.normW)})`,
+    "",
+    `Storage of W (${report.parameters.W} values; KB = 1024 bytes; int8 keeps one float32 scale per row, NF4 one per 64 values):`,
     formatTable(
-      ["format", "bytes/value", "bytes", "KB"],
-      report.sizes.map((size) => [size.format, String(size.bytesPerValue), String(size.bytes), formatNumber(size.kilobytes)]),
+      ["format", "bytes", "KB", "bits/value", "round-trip error (Frobenius)", "relative error", "max abs error"],
+      report.formats.map((row) => [row.format, String(row.bytes), f(row.kilobytes), f(row.bitsPerParameter), f(row.errorFrobenius), f(row.errorRelative), f(row.errorMaxAbs)]),
+    ),
+    "",
+    `Rank k against error (best rank-k approximation, from the singular values) and parameters k*(${m}+${n}):`,
+    formatTable(
+      ["k", "parameters", "Frobenius error", "relative error", "energy kept"],
+      report.ranks.map((row) => [String(row.k), String(row.parameters), f(row.errorFrobenius), f(row.errorRelative), f(row.energyKept)]),
     ),
   ];
   return lines.join("\n");
+}
+
+/** Runs `lowrank demo` on its arguments; returns the exit code. */
+export function demoCommand(argv: readonly string[]): number {
+  const parsed = parseArguments(DEMO, argv);
+  if (parsed === undefined) {
+    console.log(DEMO.help);
+    return 0;
+  }
+  const seed = integerOption("demo", parsed, "seed", 0, 2 ** 32 - 1, 69);
+  const size = integerOption("demo", parsed, "size", 1, 512, 10);
+  const rank = integerOption("demo", parsed, "rank", 1, size, Math.min(4, size));
+  const report = runDemo({ seed, size, rank });
+  console.log(parsed.options.json === true ? JSON.stringify(report, null, 1) : renderDemo(report));
+  return 0;
 }

@@ -1,70 +1,53 @@
 /**
- * The `lowrank` command line. Each command parses its own options. An error ends the process with a
- * one-line message on stderr and exit code 2 for bad arguments, 1 for any other failure.
+ * The `lowrank` command line: dispatch to the commands, one module each. An error ends the command
+ * with a one-line message on stderr (no stack trace): exit code 2 for bad arguments (an unknown
+ * option, a tensor the file does not have, a rank out of range), 1 for a file that cannot be read or
+ * parsed and for any other failure.
  */
-import { runDemo, renderDemo } from "./demo.js";
+import { ready } from "../runtime/load.js";
+import { UsageError } from "./args.js";
+import { demoCommand } from "./demo.js";
+import { inspectCommand } from "./inspect.js";
+import { quantizeCommand } from "./quantize.js";
+import { rankCommand } from "./rank.js";
 
 const USAGE = `Usage: lowrank <command> [options]
 
 Commands:
-  demo    the article's walk-through: W = randn(10, 10) with numpy's seed 69, and its storage sizes
+  demo                  the article's walk-through: W = randn(10, 10) with numpy's seed 69, its rank-4
+                        factors B and A, and its size and error in six number formats
+  inspect FILE          the tensors of a safetensors or .npy file; for a LoRA adapter, each pair's
+                        rank, scaling and the energy each rank keeps
+  rank FILE             singular values of a weight matrix, error against rank, bytes saved
+  quantize FILE         size and error of each tensor in f16, bf16, int8, nf4 and fp4; -o writes them
 
-Run "lowrank <command> --help" for a command's options.`;
+Every command takes --help for its options, and --json for output that scripts read.
+Exit codes: 0 success, 1 unreadable or malformed file, 2 bad arguments.`;
 
-const DEMO_USAGE = `Usage: lowrank demo [--seed N] [--size N] [--json]
+type Command = (argv: readonly string[]) => number | Promise<number>;
 
-The founding article's walk-through, computed by lowrank.
-  --seed N   seed of numpy's legacy generator (default 69, the article's)
-  --size N   W is N x N (default 10)
-  --json     print the results as JSON at full precision instead of tables`;
-
-/** An error in the command's arguments: printed as one line, exit code 2. */
-class UsageError extends Error {}
-
-function parseInteger(option: string, text: string | undefined): number {
-  if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${option} needs a non-negative integer, received ${text === undefined ? "nothing" : JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function demoCommand(argv: string[]): void {
-  let seed = 69;
-  let size = 10;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    if (argument === "--help" || argument === "-h") {
-      console.log(DEMO_USAGE);
-      return;
-    } else if (argument === "--seed") seed = parseInteger("--seed", argv[++i]);
-    else if (argument === "--size") size = parseInteger("--size", argv[++i]);
-    else if (argument === "--json") json = true;
-    else throw new UsageError(`demo: unknown option ${JSON.stringify(argument)}; run "lowrank demo --help"`);
-  }
-  if (seed > 2 ** 32 - 1) throw new UsageError(`--seed must be at most 4294967295, received ${seed}`);
-  const report = runDemo({ seed, size });
-  console.log(json ? JSON.stringify(report, null, 1) : renderDemo(report));
-}
+const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  inspect: inspectCommand,
+  rank: rankCommand,
+  quantize: quantizeCommand,
+};
 
 /** Runs the command line on `argv` (without the node and script paths); returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case "demo":
-        demoCommand(rest);
-        return 0;
-      case undefined:
-      case "--help":
-      case "-h":
-      case "help":
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; run "lowrank --help" for the list`);
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      console.log(USAGE);
+      return name === undefined ? 2 : 0;
     }
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; run "lowrank --help" for the list`);
+    await ready();
+    return await command(rest);
   } catch (error) {
-    const usage = error instanceof UsageError || error instanceof RangeError || error instanceof TypeError;
-    console.error(`lowrank: ${error instanceof Error ? error.message : String(error)}`);
-    return usage ? 2 : 1;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`lowrank: ${message.split("\n")[0]}`);
+    return error instanceof UsageError ? 2 : 1;
   }
 }
