@@ -34,6 +34,9 @@ export interface TensorEntry {
 /** The dtypes whose values the commands can analyse. */
 const FLOAT_DTYPES = new Set(["F64", "F32", "F16", "BF16", "f8", "f4", "f2"]);
 
+/** The dtypes that the commands cannot read as numbers. */
+const NON_NUMERIC_DTYPES = new Set(["BOOL", "b1", "F8_E4M3", "F8_E5M2"]);
+
 /** An opened tensor file: its entries, and each tensor's values on request. */
 export class TensorFile {
   readonly path: string;
@@ -67,6 +70,11 @@ export class TensorFile {
     const names = this.entries.map((entry) => entry.name);
     const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? `, ... (${names.length} in all; run "lowrank inspect ${this.path}")` : "");
     throw new UsageError(`${command}: no tensor ${JSON.stringify(name)} in ${this.path}; it has ${shown}`);
+  }
+
+  /** Returns true when the tensor holds numbers a matrix can take: any dtype but booleans and 8-bit floats. */
+  isNumeric(entry: TensorEntry): boolean {
+    return entry.quantized !== undefined || !NON_NUMERIC_DTYPES.has(entry.dtype);
   }
 
   /** Returns true when the tensor holds floating-point values (quantized ones included). */

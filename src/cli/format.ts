@@ -21,7 +21,9 @@ export function formatNumber(value: number, digits = 8): string {
  */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => /^[-+]?[\d.]/.test(row[column] ?? "")));
+  // A column is numeric when every cell is a number (a trailing % allowed), "-" or empty.
+  const isNumber = (cell: string): boolean => cell === "" || cell === "-" || /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?%?$/i.test(cell) || /^-?(Infinity|NaN)$/.test(cell);
+  const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => isNumber(row[column] ?? "")));
   const line = (cells: string[]): string =>
     cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");

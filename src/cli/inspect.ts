@@ -183,7 +183,8 @@ async function inspectLora(file: TensorFile, path: string): Promise<LoraReport |
   const progress = new Progress("inspect", adapter.pairs.length);
   const pairs: PairReport[] = [];
   try {
-    for (const pair of adapter.pairs) {
+    const ordered = [...adapter.pairs].sort((a, b) => a.module.localeCompare(b.module, "en", { numeric: true }));
+    for (const pair of ordered) {
       pairs.push(analysePair(pair));
       progress.step(pair.module);
     }

@@ -12,7 +12,7 @@ export interface RankRow {
   parameters: number;
   /** parameters * bytes per value. */
   bytes: number;
-  /** m * n * bytes per value - bytes: what storing B and A instead of W saves (negative when it costs). */
+  /** Bytes of W minus bytes: what storing B and A instead of W saves (negative when it costs more). */
   bytesSaved: number;
   /** sqrt(sum_{i >= k} s_i^2). */
   errorFrobenius: number;
@@ -33,9 +33,10 @@ export function frobeniusFromSingularValues(s: ArrayLike<number>): number {
 
 /**
  * Returns the table rows for the ranks `ks` of an m x n matrix with singular values `s` (decreasing),
- * counting `bytesPerValue` bytes per stored value.
+ * counting `bytesPerValue` bytes per value of B and A, and `originalBytes` for W (default
+ * m * n * bytesPerValue).
  */
-export function rankTable(s: ArrayLike<number>, m: number, n: number, bytesPerValue: number, ks: readonly number[]): RankRow[] {
+export function rankTable(s: ArrayLike<number>, m: number, n: number, bytesPerValue: number, ks: readonly number[], originalBytes = m * n * bytesPerValue): RankRow[] {
   const tail = discardedEnergy(s);
   const total = frobeniusFromSingularValues(s);
   return ks.map((k) => {
@@ -45,7 +46,7 @@ export function rankTable(s: ArrayLike<number>, m: number, n: number, bytesPerVa
       k,
       parameters,
       bytes: parameters * bytesPerValue,
-      bytesSaved: (m * n - parameters) * bytesPerValue,
+      bytesSaved: originalBytes - parameters * bytesPerValue,
       errorFrobenius: total * errorRelative,
       errorRelative,
       energyKept: 1 - tail[k]!,

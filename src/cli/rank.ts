@@ -19,7 +19,7 @@ export const RANK: CommandSpec = {
 Singular values of the weight matrices in a safetensors or .npy file, the Frobenius error of the best
 rank-k approximation for k = 1, 2, 4, ... and the bytes a split W ~ B A (B m x k, A k x n) saves.
 Tensors of 3 or more dimensions are reshaped to out x rest (a convolution kernel [out, in, kw]
-becomes out x (in * kw)); 1-D tensors are skipped.
+becomes out x (in * kw)); 1-D tensors are skipped. Integer tensors (an image) are read as float64.
 
 Options:
   --tensor NAME  analyse this tensor only (default: every tensor of 2 or more dimensions)
@@ -29,7 +29,10 @@ Options:
   --json         print the results as JSON at full precision instead of tables`,
 };
 
-/** Bytes per value of the dtypes a file stores, for the savings; decoded and quantized tensors count as float32. */
+/**
+ * Bytes per value of B and A: those of W's floating-point dtype, and float32's for integer and
+ * quantized tensors (the factors of an image or of NF4 codes are not integers).
+ */
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, f8: 8, f4: 4, f2: 2 };
 
 /** The analysis of one tensor. */
@@ -39,7 +42,10 @@ export interface RankReport {
   shape: number[];
   /** The matrix analysed: [m, n]. */
   matrix: [number, number];
+  /** Bytes per value of B and A. */
   bytesPerValue: number;
+  /** Bytes of W as stored (codes and scales of a quantized tensor). */
+  originalBytes: number;
   /** Singular values, decreasing. */
   S: number[];
   /** The chosen rank and how it was chosen. */
@@ -61,16 +67,17 @@ function analyse(file: TensorFile, entry: TensorEntry, choice: { energy?: number
   const energy = choice.energy ?? 0.99;
   const k = choice.rank ?? Math.max(1, rankForEnergy(S, energy));
   const bytesPerValue = entry.quantized !== undefined ? 4 : (DTYPE_BYTES[entry.dtype] ?? 4);
-  const [chosen] = rankTable(S, m, n, bytesPerValue, [k]);
+  const [chosen] = rankTable(S, m, n, bytesPerValue, [k], entry.bytes);
   return {
     name: entry.name,
     dtype: entry.quantized?.format ?? entry.dtype,
     shape: [...shape],
     matrix: [m, n],
     bytesPerValue,
+    originalBytes: entry.bytes,
     S: Array.from(S),
     chosen: { ...chosen!, ...(choice.rank !== undefined ? { by: "rank" as const } : { by: "energy" as const, energy }) },
-    ranks: rankTable(S, m, n, bytesPerValue, tableRanks(full, [k])),
+    ranks: rankTable(S, m, n, bytesPerValue, tableRanks(full, [k]), entry.bytes),
   };
 }
 
@@ -84,15 +91,16 @@ function render(report: RankReport): string {
   lines.push(
     "",
     formatTable(
-      ["k", "parameters", "bytes (B, A)", "bytes saved", "Frobenius error", "relative error", "energy kept"],
+      ["k", "parameters", "bytes (B, A)", "bytes saved", "Frobenius error", "relative error", "energy kept", ""],
       report.ranks.map((row) => [
-        `${row.k === report.chosen.k ? "*" : " "}${row.k}`,
+        String(row.k),
         String(row.parameters),
         String(row.bytes),
         String(row.bytesSaved),
         f(row.errorFrobenius),
         f(row.errorRelative),
         f(row.energyKept),
+        row.k === report.chosen.k ? "<- chosen" : "",
       ]),
     )
       .split("\n")
@@ -102,10 +110,10 @@ function render(report: RankReport): string {
   );
   const c = report.chosen;
   const reason = c.by === "energy" ? `the smallest rank keeping ${f(c.energy! * 100)}% of the energy` : "the rank asked for";
-  const full = m * n * report.bytesPerValue;
+  const full = report.originalBytes;
   const verdict = c.bytesSaved > 0 ? `saves ${c.bytesSaved} bytes (${f((100 * c.bytesSaved) / full)}%)` : `costs ${-c.bytesSaved} bytes more`;
   lines.push(
-    `  * rank ${c.k}, ${reason}: B and A take ${c.bytes} bytes against ${full} for W (${report.bytesPerValue} bytes per value), which ${verdict}; relative error ${f(c.errorRelative)}`,
+    `  Chosen: rank ${c.k}, ${reason}: B and A take ${c.bytes} bytes at ${report.bytesPerValue} bytes per value against ${full} for W as stored, which ${verdict}; relative error ${f(c.errorRelative)}`,
   );
   return lines.join("\n");
 }
@@ -125,10 +133,10 @@ export async function rankCommand(argv: readonly string[]): Promise<number> {
 
   const file = await openTensorFile(parsed.positionals[0]!);
   const name = parsed.options.tensor as string | undefined;
-  const entries = name !== undefined ? [file.entry("rank", name)] : file.entries.filter((entry) => entry.shape.length >= 2 && file.isFloat(entry));
-  if (entries.length === 0) throw new UsageError(`rank: ${file.path} has no floating-point tensor of 2 or more dimensions`);
+  const entries = name !== undefined ? [file.entry("rank", name)] : file.entries.filter((entry) => (entry.quantized?.shape ?? entry.shape).length >= 2 && file.isNumeric(entry));
+  if (entries.length === 0) throw new UsageError(`rank: ${file.path} has no numeric tensor of 2 or more dimensions`);
   for (const entry of entries) {
-    if (!file.isFloat(entry)) throw new UsageError(`rank: tensor ${JSON.stringify(entry.name)} is ${entry.dtype}, not floating point`);
+    if (!file.isNumeric(entry)) throw new UsageError(`rank: tensor ${JSON.stringify(entry.name)} is ${entry.dtype}, which has no singular values`);
   }
 
   const progress = new Progress("rank", entries.length);
