@@ -27,7 +27,7 @@ export interface TensorEntry {
   shape: readonly number[];
   /** Bytes as stored, companions (scales, absmax) of a quantized tensor included. */
   bytes: number;
-  /** How lowrank quantized it, for a file written by `lowrank quantize -o`. */
+  /** The quantization of a tensor in a file written by `lowrank quantize -o`. */
   quantized?: QuantizedEntry;
 }
 
@@ -68,16 +68,16 @@ export class TensorFile {
     const found = this.entries.find((entry) => entry.name === name);
     if (found !== undefined) return found;
     const names = this.entries.map((entry) => entry.name);
-    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? `, ... (${names.length} in all; run "lowrank inspect ${this.path}")` : "");
-    throw new UsageError(`${command}: no tensor ${JSON.stringify(name)} in ${this.path}; it has ${shown}`);
+    const listed = names.slice(0, 5).join(", ") + (names.length > 5 ? `, ... (${names.length} in all; run "lowrank inspect ${this.path}")` : "");
+    throw new UsageError(`${command}: no tensor ${JSON.stringify(name)} in ${this.path}; it has ${listed}`);
   }
 
-  /** Returns true when the tensor holds numbers a matrix can take: any dtype but booleans and 8-bit floats. */
+  /** Returns true when the tensor contains numbers a matrix can take: any dtype but booleans and 8-bit floats. */
   isNumeric(entry: TensorEntry): boolean {
     return entry.quantized !== undefined || !NON_NUMERIC_DTYPES.has(entry.dtype);
   }
 
-  /** Returns true when the tensor holds floating-point values (quantized ones included). */
+  /** Returns true when the tensor contains floating-point values (quantized ones included). */
   isFloat(entry: TensorEntry): boolean {
     return entry.quantized !== undefined || FLOAT_DTYPES.has(entry.dtype);
   }
@@ -93,7 +93,8 @@ export class TensorFile {
 }
 
 /** Reads a file for a command, turning Node's and the parsers' errors into one-line FileErrors. */
-export async function openTensorFile(path: string): Promise<TensorFile> {
+export async function openTensorFile(given: string): Promise<TensorFile> {
+  const path = await adapterPath(given);
   const bytes = await readInput(path);
   const isNpy = bytes.length >= 6 && bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === "NUMPY";
   try {
@@ -124,12 +125,13 @@ export function asFileError(path: string, error: unknown): Error {
 }
 
 /**
- * Returns the path of the adapter file a command should read: `path` itself, or
- * `path/adapter_model.safetensors` when `path` is a PEFT adapter directory.
+ * Returns the path of the file a command should read: `path/adapter_model.safetensors` when `path`
+ * is a directory containing one (a PEFT adapter), `path` itself otherwise.
  */
 export async function adapterPath(path: string): Promise<string> {
+  const inside = join(path, "adapter_model.safetensors");
   try {
-    if ((await stat(path)).isDirectory()) return join(path, "adapter_model.safetensors");
+    if ((await stat(path)).isDirectory() && (await stat(inside)).isFile()) return inside;
   } catch {
     // A missing path is reported by the read that follows.
   }

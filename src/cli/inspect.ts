@@ -10,7 +10,7 @@ import { svd } from "../linalg/svd.js";
 import { loraConfig, readLoraAdapter, type LoraConfig, type LoraPair } from "../lora/adapter.js";
 import type { Matrix } from "../matrix.js";
 import { parseArguments, type CommandSpec } from "./args.js";
-import { FileError, adapterConfigPath, adapterPath, asFileError, openTensorFile, type TensorFile } from "./files.js";
+import { FileError, adapterConfigPath, asFileError, openTensorFile, type TensorFile } from "./files.js";
 import { formatNumber, formatTable } from "./format.js";
 import { Progress } from "./progress.js";
 import { frobeniusFromSingularValues } from "./rank-table.js";
@@ -115,8 +115,8 @@ export async function inspectCommand(argv: readonly string[]): Promise<number> {
     console.log(INSPECT.help);
     return 0;
   }
-  const path = await adapterPath(parsed.positionals[0]!);
-  const file = await openTensorFile(path);
+  const file = await openTensorFile(parsed.positionals[0]!);
+  const path = file.path;
 
   const tensors = file.entries.map((entry) => ({
     name: entry.name,

@@ -20,7 +20,7 @@ export const QUANTIZE: CommandSpec = {
   help: `Usage: lowrank quantize FILE [--format f16|bf16|int8|nf4|fp4] [--block N] [--tensor NAME] [-o OUT] [--json]
 
 Size (bytes, scales included) and round-trip error of each floating-point tensor of a safetensors or
-.npy file in each number format: f16 and bf16 (half precision), int8 (symmetric absmax codes, one
+.npy file (or a PEFT adapter directory) in each number format: f16 and bf16 (half precision), int8 (symmetric absmax codes, one
 float32 scale per row), nf4 and fp4 (4-bit codes, one float32 absmax per block of 64 values).
 Tensors of 3 or more dimensions are treated as out x rest matrices.
 

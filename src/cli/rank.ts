@@ -16,7 +16,7 @@ export const RANK: CommandSpec = {
   options: { tensor: "string", energy: "number", rank: "integer", json: "flag" },
   help: `Usage: lowrank rank FILE [--tensor NAME] [--energy F | --rank K] [--json]
 
-Singular values of the weight matrices in a safetensors or .npy file, the Frobenius error of the best
+Singular values of the weight matrices in a safetensors or .npy file (or a PEFT adapter directory), the Frobenius error of the best
 rank-k approximation for k = 1, 2, 4, ... and the bytes a split W ~ B A (B m x k, A k x n) saves.
 Tensors of 3 or more dimensions are reshaped to out x rest (a convolution kernel [out, in, kw]
 becomes out x (in * kw)); 1-D tensors are skipped. Integer tensors (an image) are read as float64.
@@ -85,9 +85,13 @@ function render(report: RankReport): string {
   const f = (value: number): string => formatNumber(value, 7);
   const [m, n] = report.matrix;
   const lines = [`${report.name}: ${report.dtype} [${report.shape.join(", ")}] as a ${m} x ${n} matrix`];
-  const shown = report.S.slice(0, 32);
-  lines.push(`  singular values (${report.S.length}${report.S.length > shown.length ? `, the largest ${shown.length} shown; --json lists all` : ""}):`);
-  for (let i = 0; i < shown.length; i += 8) lines.push("    " + shown.slice(i, i + 8).map(f).join("  "));
+
+  // At most 32 singular values, 8 per line.
+  const largest = report.S.slice(0, 32);
+  lines.push(`  singular values (${report.S.length}${report.S.length > largest.length ? `, the largest ${largest.length} shown; --json lists all` : ""}):`);
+  for (let i = 0; i < largest.length; i += 8) lines.push("    " + largest.slice(i, i + 8).map(f).join("  "));
+
+  // The rank/error table, then the verdict at the chosen rank.
   lines.push(
     "",
     formatTable(
@@ -108,6 +112,7 @@ function render(report: RankReport): string {
       .join("\n"),
     "",
   );
+
   const c = report.chosen;
   const reason = c.by === "energy" ? `the smallest rank keeping ${f(c.energy! * 100)}% of the energy` : "the rank asked for";
   const full = report.originalBytes;
