@@ -9,7 +9,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** What an option takes: nothing (a flag), a string, an integer or a number. */
+/** The value an option takes: none (a flag), a string, an integer or a number. */
 export type OptionKind = "flag" | "string" | "integer" | "number";
 
 /** The arguments a command accepts, and the help text `--help` prints. */

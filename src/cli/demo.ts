@@ -1,7 +1,7 @@
 /**
  * `lowrank demo`: the founding article's walk-through, computed by the library. The article seeds
- * numpy's legacy generator with 69, draws a 10x10 "weight matrix" W, factors it into B (10 x 4) and
- * A (4 x 10) from its SVD, and compares the storage and round-trip error of W in each number format.
+ * numpy's legacy generator with 69 and draws a 10x10 "weight matrix" W. It factors W into B (10 x 4)
+ * and A (4 x 10) from its SVD, then compares the storage and round-trip error of W in each format.
  */
 import { matmul } from "../linalg/matmul.js";
 import { norm } from "../linalg/norm.js";

@@ -1,8 +1,8 @@
 /**
  * The `lowrank` command line: dispatch to the commands, one module each. An error ends the command
- * with a one-line message on stderr (no stack trace): exit code 2 for bad arguments (an unknown
- * option, a tensor the file does not have, a rank out of range), 1 for a file that cannot be read or
- * parsed and for any other failure.
+ * with a one-line message on stderr and no stack trace. The exit code is 2 for bad arguments (an
+ * unknown option, a tensor the file does not have, a rank out of range), and 1 for a file that
+ * cannot be read or parsed and for any other failure.
  */
 import { ready } from "../runtime/load.js";
 import { UsageError } from "./args.js";

@@ -28,7 +28,7 @@ export const CLI_FORMATS: readonly CliFormat[] = ["f16", "bf16", "int8", "nf4", 
 /** The `__metadata__` key that describes the quantized tensors. */
 export const QUANTIZATION_KEY = "lowrank.quantization";
 
-/** How one tensor is stored, as the metadata describes it. */
+/** The storage of one tensor, as the metadata describes it. */
 export interface QuantizedEntry {
   format: CliFormat;
   /** Shape of the original tensor. */
