@@ -209,7 +209,7 @@ function renderLora(report: LoraReport): string {
   const prefix = commonPrefix(report.pairs.map((pair) => pair.module));
   const lines = [
     `LoRA adapter: ${report.pairs.length} pairs; ${report.config === null ? "no adapter_config.json beside the file, so PEFT's defaults" : report.config}: r ${report.r}, lora_alpha ${report.loraAlpha}${report.useRslora ? ", rsLoRA" : ""}`,
-    `Energy of dW = scaling * B A kept by its best rank-k approximation, in % (modules under ${prefix || "(no common prefix)"}):`,
+    `Energy of dW = scaling * B A kept by its best rank-k approximation, in %${prefix === "" ? "" : ` (modules under ${prefix})`}:`,
     "",
     formatTable(
       ["module", "dW shape", "r", "alpha", "scaling", "||dW||_F", ...ks.map((k) => `k=${k}`)],
