@@ -144,6 +144,8 @@ export async function rankCommand(argv: readonly string[]): Promise<number> {
     if (!file.isNumeric(entry)) throw new UsageError(`rank: tensor ${JSON.stringify(entry.name)} is ${entry.dtype}, which has no singular values`);
   }
 
+  // NOTE: the bar advances once per tensor, so a file with one very large matrix shows no bar during
+  // its SVD. Reporting the SVD's own sweeps would need a progress callback in svd.
   const progress = new Progress("rank", entries.length);
   const reports: RankReport[] = [];
   try {
