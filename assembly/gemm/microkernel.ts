@@ -37,7 +37,7 @@ import { multiplyAdd } from "./vector";
   // hoists every load of the larger body and the values then spill, so it stays rolled.
   // NOTE: in the simd build this loop is bound by instruction dispatch, not arithmetic: 8 multiplies,
   // 8 adds, 6 loads and V8's loop and stack-check instructions per step. Alone on L1-resident panels
-  // it measured 44.5 GFLOP/s (f32) and 23.2 (f64) against 56-59 and 27-29 for the peak loop (AMD
+  // it measured 44.5 GFLOP/s (f32) and 23.2 (f64) against 56-59 and 27-30 for the peak loop (AMD
   // EPYC, Node 20). The fused multiply-add of the relaxed-simd build removes 8 of those instructions.
   const aEnd = a + <usize>k * <usize>MR * size;
   while (a < aEnd) {

@@ -205,9 +205,9 @@ export const matmulSuite: Suite = {
   },
 
   summarise(records) {
-    // Fractions of peak and the target checks compare fastest samples with fastest samples, as BLIS's
-    // benchmarks do: on a shared machine medians drift with the load of the moment, and the peak loop
-    // runs minutes before the largest products. Medians are printed beside them.
+    // Fractions of peak and the target checks compare fastest samples with fastest samples, because
+    // on a shared machine medians drift with the load of the moment, and the peak loop runs minutes
+    // before the largest products. Medians are printed beside them.
     const best = (record: CaseRecord) => (record.gflops! * record.medianMs) / record.minMs;
     const lines = ["matmul summary: GFLOP/s median and best, best as a fraction of the build's best peak, speed against tfjs-wasm"];
 
