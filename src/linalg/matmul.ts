@@ -18,8 +18,8 @@ const UNREAD: Operand = { address: 0, ld: 1 };
  * Multiplies two matrices: C = alpha op(A) op(B) + beta C, where op(X) is X or, with `transA` /
  * `transB`, its transpose. op(A) is m x k, op(B) k x n and C m x n, all row-major; any size may be
  * zero. A and B may be plain matrices (views with a stride larger than their width included) or
- * resident ones, and must have the same element type, which picks the f64 or f32 kernels (for f32,
- * alpha and beta are rounded to f32).
+ * resident ones. They must have the same element type, which picks the f64 or f32 kernels, and for
+ * f32 alpha and beta are rounded to f32.
  *
  * C is `options.out` when given: it is overwritten, and with beta != 0 its values are read first.
  * Without `out` a new dense matrix is returned and beta plays no part. BLAS semantics at the edges:
@@ -83,9 +83,9 @@ function placeVector(scope: CallScope, vector: FloatArray): number {
  * an empty x never reads A or x. The product is bound by memory bandwidth, and the copy of a plain A
  * into wasm memory costs about as much as the product itself: keep a matrix used many times resident.
  *
- * Throws TypeError for a non-matrix, a vector of another type or an option of the wrong type;
+ * Throws TypeError for a non-matrix, a vector of another type or an option of the wrong type. Throws
  * RangeError, naming A's shape, for a vector of the wrong length or an `out` that shares memory with
- * A or x; NotReadyError before `ready()`.
+ * A or x, and NotReadyError before `ready()`.
  *
  * @example
  * await ready();
