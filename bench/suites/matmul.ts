@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { Matrix as MlMatrix } from "ml-matrix";
 import * as baseline from "../../src/baseline/index.js";
 import { matmul, matvec, ready, RandomState, resident, type BackendName, type DType, type Matrix, type ResidentMatrix } from "../../src/index.js";
-import { detectFeatures } from "../../src/runtime/probe.js";
+import { availableBackends } from "./builds.js";
 import { requireRuntime, type Runtime } from "../../src/runtime/state.js";
 import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
 import type { Suite } from "./index.js";
@@ -24,11 +24,6 @@ const PEAK_ITERATIONS = 1_000_000;
 
 /** Floating-point operations per round of the peak loop in the SIMD builds (assembly/gemm/peak.ts). */
 const PEAK_FLOPS_PER_ITERATION = { f32: 80, f64: 40 } as const;
-
-function availableBackends(): BackendName[] {
-  const engine = detectFeatures();
-  return [...(engine.simd ? ["simd" as const] : []), ...(engine.relaxedSimd ? ["relaxed-simd" as const] : []), "scalar"];
-}
 
 type Tfjs = typeof import("@tensorflow/tfjs-core");
 let tfjsLoading: Promise<Tfjs> | undefined;
