@@ -28,6 +28,10 @@ export { RandomState, seed, rand, randn } from "./random.js";
 export { norm, matrixRank, type NormKind, type MatrixRankOptions } from "./linalg/norm.js";
 export { rankForEnergy, type RankCriterion } from "./lowrank/energy.js";
 
+// Low rank: truncated and randomized SVD factorizations.
+export { lowRank, type LowRankOptions, type LowRankResult, type LowRankMethod, type LowRankSplit } from "./lowrank/lowrank.js";
+export { randomizedSvd, type RandomizedSvdOptions, type RandomizedSvdResult } from "./lowrank/randomized.js";
+
 // PEFT LoRA adapters
 export { readLoraAdapter, loraConfig, loraScaling, type LoraAdapter, type LoraPair, type LoraConfig } from "./lora/adapter.js";
 
