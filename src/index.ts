@@ -35,6 +35,12 @@ export { randomizedSvd, type RandomizedSvdOptions, type RandomizedSvdResult } fr
 // PEFT LoRA adapters
 export { readLoraAdapter, loraConfig, loraScaling, type LoraAdapter, type LoraPair, type LoraConfig } from "./lora/adapter.js";
 
+// LoRA operations: apply, merge, extract and resize adapters, QLoRA apply.
+export { loraApply } from "./lora/apply.js";
+export { loraMerge, loraUnmerge } from "./lora/merge.js";
+export { loraExtract, loraResize, type LoraExtractOptions, type LoraExtractResult, type LoraResizeResult, type LoraScalingOptions, type LoraAdapterFactors } from "./lora/extract.js";
+export type { LoraFactors, LoraOutOptions } from "./lora/checks.js";
+
 // File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).
 export {
   readSafetensors,

@@ -1,7 +1,7 @@
 /**
  * Argument checks and small matrix helpers shared by the low-rank and LoRA functions.
  */
-import { rangeError, typeError } from "../errors.js";
+import { rangeError, rangeErrorDescribed, typeError } from "../errors.js";
 import { allocateMatrix, type DType, type FloatArray, type Matrix } from "../matrix.js";
 
 /**
@@ -60,4 +60,31 @@ export function denseAs(m: Matrix, dtype: DType): Matrix {
 /** The name of a dtype's storage class, for messages. */
 export function storageName(dtype: DType): string {
   return dtype === "f64" ? "Float64Array" : "Float32Array";
+}
+
+/** sqrt(sum of squares) of values scaled by the largest, so that nothing overflows or underflows. */
+export function scaledNorm(values: ArrayLike<number>, start: number, end: number): number {
+  let largest = 0;
+  for (let i = start; i < end; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  if (largest === 0) return 0;
+  let sum = 0;
+  for (let i = end - 1; i >= start; i--) {
+    const scaled = values[i]! / largest;
+    sum += scaled * scaled;
+  }
+  return largest * Math.sqrt(sum);
+}
+
+/** Throws a RangeError naming the first NaN or infinite entry of a plain matrix. */
+export function checkFinite(functionName: string, argument: string, m: Matrix): void {
+  const stride = m.stride ?? m.cols;
+  for (let i = 0; i < m.rows; i++) {
+    const row = i * stride;
+    for (let j = 0; j < m.cols; j++) {
+      const entry = m.data[row + j]!;
+      if (!Number.isFinite(entry)) {
+        throw rangeErrorDescribed(functionName, argument, "contain only finite numbers", `${entry} at row ${i}, column ${j}`);
+      }
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { matmul } from "../linalg/matmul.js";
 import { frobeniusNorm } from "../linalg/norm.js";
 import { svd } from "../linalg/svd.js";
 import { checkInput, type MatrixInput } from "../runtime/operands.js";
-import { checkRank, denseAs, leadingColumns, leadingRows } from "./checks.js";
+import { checkRank, denseAs, leadingColumns, leadingRows, scaledNorm } from "./checks.js";
 import { discardedEnergy } from "./energy.js";
 import { randomizedSvd, type RandomizedSvdOptions } from "./randomized.js";
 
@@ -54,19 +54,6 @@ export interface LowRankResult<T extends FloatArray = FloatArray> {
   relativeError: number;
   /** Fraction of ||W||_F^2 that B A keeps: 1 - relativeError^2. */
   energyKept: number;
-}
-
-/** sqrt(sum of squares) of values scaled by the largest, so that nothing overflows or underflows. */
-function scaledNorm(values: ArrayLike<number>, start: number, end: number): number {
-  let largest = 0;
-  for (let i = start; i < end; i++) largest = Math.max(largest, Math.abs(values[i]!));
-  if (largest === 0) return 0;
-  let sum = 0;
-  for (let i = end - 1; i >= start; i--) {
-    const scaled = values[i]! / largest;
-    sum += scaled * scaled;
-  }
-  return largest * Math.sqrt(sum);
 }
 
 /** Multiplies column j of U (m x k) by factor[j], in place. */
