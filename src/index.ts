@@ -40,6 +40,7 @@ export { loraApply } from "./lora/apply.js";
 export { loraMerge, loraUnmerge } from "./lora/merge.js";
 export { loraExtract, loraResize, type LoraExtractOptions, type LoraExtractResult, type LoraResizeResult, type LoraScalingOptions, type LoraAdapterFactors } from "./lora/extract.js";
 export type { LoraFactors, LoraOutOptions } from "./lora/checks.js";
+export { qloraApply, residentQuantized, ResidentQuantized } from "./lora/qlora.js";
 
 // File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).
 export {
