@@ -117,7 +117,7 @@ export function residentQuantized(q: FourBitQuantized): ResidentQuantized {
 }
 
 /** A validated 4-bit weight: its shape and format, and either the caller's arrays or a resident copy. */
-interface CheckedFourBit {
+export interface CheckedFourBit {
   rows: number;
   cols: number;
   format: FourBitType;
@@ -136,7 +136,7 @@ function checkFourBitWeight(functionName: string, weight: unknown): CheckedFourB
 }
 
 /** Checks that the batch and the adapter are float32 and fit a 4-bit weight of out x in. */
-function checkQloraShapes(functionName: string, x: CheckedInput, weight: CheckedFourBit, lora: CheckedAdapter): void {
+export function checkQloraShapes(functionName: string, x: CheckedInput, weight: CheckedFourBit, lora: CheckedAdapter): void {
   if (lora.dtype !== "f32") {
     throw typeErrorDescribed(functionName, "adapter.A", "be float32 (a Float32Array matrix), as QLoRA keeps its adapter", "Float64Array data");
   }
@@ -239,7 +239,7 @@ export function qloraApply(x: MatrixInput | Float32Array, weight: FourBitQuantiz
 }
 
 /** Wraps a Float32Array `out` of a one-sample call as a 1 x out matrix. */
-function checkVectorOut(functionName: string, out: unknown, outFeatures: number): Matrix {
+export function checkVectorOut(functionName: string, out: unknown, outFeatures: number): Matrix {
   if (!(out instanceof Float32Array)) throw typeError(functionName, "options.out", "be a Float32Array when x is a vector", out);
   if (out.length !== outFeatures) throw rangeErrorDescribed(functionName, "options.out", `hold ${outFeatures} elements (the adapter's out features)`, `${out.length} elements`);
   return { rows: 1, cols: outFeatures, data: out };
