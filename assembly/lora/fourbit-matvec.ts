@@ -1,11 +1,12 @@
 // The frozen-weight product of QLoRA: Y = X W^T with W held as blockwise 4-bit codes (NF4 or FP4,
 // the layout of assembly/quant/fourbit.ts) and decoded on the fly, 32 values at a time, so that the
-// float weight is never materialised. W is m x n (out x in) in row-major order, element (o, i) at
-// flat index o * n + i; X is batch x n with leading dimension ldx; Y is batch x m with leading
-// dimension ldy, overwritten.
+// float weight is never materialised. W is m x n (out x in) in row-major order, with element (o, i)
+// at flat index o * n + i. X is batch x n with leading dimension ldx. Y is batch x m with leading
+// dimension ldy, and is overwritten.
 //
 // Each decoded weight value is level[code] * absmax in float32, exactly what dequantize_4bit writes,
-// so the result differs from dequantize-then-multiply only in the order of the sums.
+// so the result differs from dequantize-then-multiply only in the order of the sums (and, in the
+// relaxed-SIMD build, in fused multiply-adds).
 //
 // Workspace: fourbitMatvecWorkspaceBytes(batch) bytes, one f32x4 accumulator and one scalar sum per
 // sample.

@@ -133,7 +133,7 @@ function qloraCase(rng: RandomState, size: number, rank: number): BenchCase {
 /** Frobenius errors of each method by case key, for the summary. */
 const svdErrors: Record<string, { exact: number; randomized: number }> = {};
 
-/** An m x n matrix with singular values 1 / (i + 1) and random singular vectors. */
+/** Returns an m x n matrix with singular values 1 / (i + 1) and random singular vectors. */
 function decayingMatrix(rng: RandomState, m: number, n: number): Matrix {
   const k = Math.min(m, n);
   const U = qr(rng.randn(m, k)).Q;

@@ -64,13 +64,13 @@ export interface LoraAdapterFactors<T extends FloatArray = FloatArray> {
   relativeError: number;
 }
 
-/** What `loraResize` returns: the new adapter, and the energy every rank would keep. */
+/** The result of `loraResize`: the new adapter, and the energy every rank would keep. */
 export interface LoraResizeResult<T extends FloatArray = FloatArray> extends LoraAdapterFactors<T> {
   /** energyKept[i]: the fraction of ||scaling B A||_F^2 that rank i + 1 keeps, for i = 0 .. r - 1. */
   energyKept: Float64Array;
 }
 
-/** What `loraExtract` returns: the adapter, and the fraction of the difference's energy it keeps. */
+/** The result of `loraExtract`: the adapter, and the fraction of the difference's energy it keeps. */
 export interface LoraExtractResult<T extends FloatArray = FloatArray> extends LoraAdapterFactors<T> {
   /** Fraction of ||tuned - base||_F^2 that the adapter keeps. */
   energyKept: number;
@@ -93,7 +93,7 @@ function scaleSide(m: Matrix, factor: ArrayLike<number>, side: "columns" | "rows
   }
 }
 
-/** A dense transposed copy of a dense matrix, in the given element type. */
+/** Returns a dense transposed copy of a matrix, in the given element type. */
 function transposedAs(m: Matrix, dtype: DType): Matrix {
   const out = allocateMatrix(m.cols, m.rows, dtype);
   const stride = m.stride ?? m.cols;
@@ -101,7 +101,7 @@ function transposedAs(m: Matrix, dtype: DType): Matrix {
   return out;
 }
 
-/** A plain dense float64 copy of a validated operand. */
+/** Returns a plain dense float64 copy of a validated operand. */
 function denseF64(input: CheckedInput): Matrix {
   const plain = input.plain ?? input.resident!.toMatrix();
   return denseAs(plain, "f64");
@@ -117,9 +117,9 @@ function denseF64(input: CheckedInput): Matrix {
  * the adapter keeps and the error it leaves. `method: "randomized"` uses `randomizedSvd` (with its
  * options) for large weights. Results have the weights' element type; no input is modified.
  *
- * Throws TypeError for a non-matrix, mixed element types or an option of the wrong type; RangeError
- * for weights of different shapes, an r outside 1 to min(out, in), a non-positive alpha, or a NaN or
- * infinity in the difference; NotReadyError before `ready()`.
+ * Throws TypeError for a non-matrix, mixed element types or an option of the wrong type. Throws
+ * RangeError for weights of different shapes, an r outside 1 to min(out, in), a non-positive alpha,
+ * or a NaN or infinity in the difference. Throws NotReadyError before `ready()`.
  *
  * @example
  * await ready();

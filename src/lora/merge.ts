@@ -58,9 +58,9 @@ function mergeWith(functionName: string, sign: 1 | -1, weight: MatrixInput, adap
  * without a copy. `loraUnmerge` with the same adapter restores W to within a few units in the last
  * place of max(|W|, |scaling B A|) per entry (the sum is rounded once each way).
  *
- * Throws TypeError for a non-matrix, mixed element types or settings of the wrong type; RangeError,
- * naming the shapes, when W does not fit the adapter or `out` does not fit W or shares memory with A
- * or B; NotReadyError before `ready()`.
+ * Throws TypeError for a non-matrix, mixed element types or settings of the wrong type. Throws
+ * RangeError, naming the shapes, when W does not fit the adapter, or when `out` does not fit W or
+ * shares memory with A or B. Throws NotReadyError before `ready()`.
  *
  * @example
  * await ready();

@@ -5,8 +5,8 @@
  *   Y = X dequant(W)^T + scaling (X A^T) B^T,
  *
  * with the weight decoded on the fly inside the matrix-vector kernel, 32 values at a time, so that the
- * float32 weight never exists in memory: a 4-bit weight occupies about 1/8 of its float32 bytes
- * (plus 4 bytes of absmax per block).
+ * float32 weight never exists in memory. A 4-bit weight occupies about 1/8 of its float32 bytes, plus
+ * 4 bytes of absmax per block.
  */
 import { rangeErrorDescribed, typeError, typeErrorDescribed } from "../errors.js";
 import { shapeText, type Matrix } from "../matrix.js";
@@ -141,6 +141,8 @@ export function checkQloraShapes(functionName: string, x: CheckedInput, weight: 
     throw typeErrorDescribed(functionName, "adapter.A", "be float32 (a Float32Array matrix), as QLoRA keeps its adapter", "Float64Array data");
   }
   if (x.dtype !== "f32") throw typeErrorDescribed(functionName, "x", "be float32 (a Float32Array matrix or vector)", "Float64Array data");
+  // NOTE: an in x out (fanInFanOut) 4-bit weight would need a transposed decoding kernel; callers
+  // quantize the transposed weight instead.
   if (lora.fanInFanOut) {
     throw rangeErrorDescribed(functionName, "adapter.fanInFanOut", "be false: quantize the weight as out x in (transpose an in x out weight first)", "true");
   }
@@ -163,10 +165,10 @@ export function checkQloraShapes(functionName: string, x: CheckedInput, weight: 
  *
  *   Y = X dequant(W)^T + scaling (X A^T) B^T
  *
- * X is batch x in (a float32 matrix, plain or resident; a Float32Array of `in` values is one sample
- * and gives a Float32Array), W the out x in weight as `quantize4bit` returns it (NF4 or FP4, any block
- * size, double quantization allowed) or as `residentQuantized` holds it, and A (r x in) and B (out x r)
- * float32 factors, plain or resident. The weight is decoded inside the kernel, 32 values at a time,
+ * X is batch x in, a float32 matrix (plain or resident), or a Float32Array of `in` values for one
+ * sample, which gives a Float32Array. W is the out x in weight as `quantize4bit` returns it (NF4 or
+ * FP4, any block size, double quantization allowed) or as `residentQuantized` holds it. A (r x in) and
+ * B (out x r) are float32 factors, plain or resident. The weight is decoded inside the kernel, 32 values at a time,
  * to the same float32 values `dequantize4bit` gives, so the result equals dequantize-then-multiply up
  * to the order of the float32 sums. The adapter part runs on the GEMM kernels without forming B A.
  * Y is `options.out` when given (overwritten), otherwise new; no input is modified.

@@ -41,11 +41,11 @@ export const DEFAULT_OVERSAMPLING = 10;
 /**
  * Default power iterations. Four keep the Frobenius error within 1 % of the exact truncation's on
  * matrices whose singular values decay as slowly as 1 / sqrt(i) (the tests check 1 / sqrt(i) and
- * exp(-i / 5)); scikit-learn's randomized_svd uses 4 or 7 for the same reason.
+ * exp(-i / 5) at k = 10 and 25).
  */
 export const DEFAULT_POWER_ITERATIONS = 4;
 
-/** A rows x cols matrix of standard normal deviates from `rng`, in the given element type. */
+/** Returns a rows x cols matrix of standard normal deviates from `rng`, in the given element type. */
 function gaussian(rng: RandomState, rows: number, cols: number, dtype: DType): Matrix {
   const values = rng.randn(rows, cols);
   return dtype === "f64" ? values : { rows, cols, data: Float32Array.from(values.data) };
