@@ -4,7 +4,8 @@
 //     weight (also resident) and against the pure-JS baseline;
 //   QLoRA apply: one input through a 4096 x 4096 NF4 weight (blocks of 64) with a rank-16 adapter,
 //     the fused kernel on a resident NF4 weight against dequantize-then-multiply (the whole float32
-//     weight decoded, then loraApply) and the baseline; the summary gives the bytes each holds;
+//     weight decoded, then loraApply), against loraApply on a resident float32 weight, and against
+//     the baseline; the summary gives the bytes of weight NF4 and float32 hold;
 //   randomized against exact truncated SVD (f64) for k = 8 and 32 on 1000 x 1000 and 2000 x 500
 //     matrices with singular values 1 / (i + 1), simd build only (the exact SVD takes seconds); the
 //     summary gives each method's Frobenius error.
@@ -110,6 +111,18 @@ function qloraCase(rng: RandomState, size: number, rank: number): BenchCase {
       },
       run: () => qloraApply(x, weight!, { A: factors[0]!, B: factors[1]!, scaling: 2 }),
       teardown: () => held.dispose(),
+    });
+    const heldFloat = new Held();
+    let floatOperands: ResidentMatrix[] = [];
+    implementations.push({
+      name: `lowrank ${name} float32 weight resident`,
+      kind: "peer",
+      activate: async () => {
+        await ready({ backend: name });
+        floatOperands = heldFloat.renew(() => [resident(w), resident(pair.A), resident(pair.B)]);
+      },
+      run: () => loraApply({ rows: 1, cols: size, data: x }, floatOperands[0]!, { A: floatOperands[1]!, B: floatOperands[2]!, scaling: 2 }),
+      teardown: () => heldFloat.dispose(),
     });
     implementations.push({
       name: `lowrank ${name} dequantize then multiply`,

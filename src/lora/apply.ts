@@ -58,11 +58,18 @@ export function loraApply(x: MatrixInput, weight: MatrixInput, adapter: LoraFact
     const bs = scope.place(lora.B);
     const t = scope.allocateMatrix(batch, rank, dtype);
     const y = scope.allocateMatrix(batch, outFeatures, dtype);
-    const work = scope.allocate(Math.max(workspace(batch, rank, inFeatures), workspace(batch, outFeatures, inFeatures), workspace(batch, outFeatures, rank)));
+    const gemv = dtype === "f64" ? kernels.gemv_f64 : kernels.gemv_f32;
+    const gemvWorkspace = dtype === "f64" ? kernels.gemv_workspace_bytes_f64 : kernels.gemv_workspace_bytes_f32;
+    const transW = lora.fanInFanOut ? 1 : 0;
+    const work = scope.allocate(
+      Math.max(workspace(batch, rank, inFeatures), workspace(batch, outFeatures, inFeatures), workspace(batch, outFeatures, rank), gemvWorkspace(transW, w.rows, w.cols)),
+    );
 
-    // T = X A^T (batch x r), then Y = X op(W) and Y += scaling T B^T.
+    // T = X A^T (batch x r), then Y = X op(W) and Y += scaling T B^T. One sample takes the
+    // matrix-vector kernel for W, which streams W once instead of packing it as GEMM does.
     gemm(0, 1, batch, rank, inFeatures, 1, xs.address, xs.ld, as.address, as.ld, 0, t.address, t.ld, work);
-    gemm(0, lora.fanInFanOut ? 0 : 1, batch, outFeatures, inFeatures, 1, xs.address, xs.ld, ws.address, ws.ld, 0, y.address, y.ld, work);
+    if (batch === 1) gemv(transW, w.rows, w.cols, 1, ws.address, ws.ld, xs.address, 0, y.address, work);
+    else gemm(0, transW ? 0 : 1, batch, outFeatures, inFeatures, 1, xs.address, xs.ld, ws.address, ws.ld, 0, y.address, y.ld, work);
     gemm(0, 1, batch, outFeatures, rank, lora.scaling, t.address, t.ld, bs.address, bs.ld, 1, y.address, y.ld, work);
 
     if (out !== undefined) copyRowsOut(runtime, y.address, y.ld, out);

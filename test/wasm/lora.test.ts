@@ -120,18 +120,20 @@ describe("loraMerge and loraUnmerge", () => {
 describe("loraApply", () => {
   for (const dtype of ["f64", "f32"] as const) {
     it(`equals the merged product (${dtype})`, () => {
-      const rng = new RandomState(4);
-      const convert = dtype === "f64" ? asF64 : asF32;
-      const [batch, inFeatures, out, r] = [7, 65, 33, 8];
-      const x = convert(rng.randn(batch, inFeatures));
-      const w = convert(rng.randn(out, inFeatures));
-      const pair = { A: convert(rng.randn(r, inFeatures)), B: convert(rng.randn(out, r)), scaling: 1.5 };
-      const y = loraApply(x, w, pair);
-      const merged = loraMerge(w, pair, { out: convert({ rows: out, cols: inFeatures, data: new Float64Array(out * inFeatures) }) });
-      const expected = matmul(x, merged, { transB: true });
-      const scale = maxAbs(x.data) * (maxAbs(w.data) + 1.5 * r * maxAbs(pair.A.data) * maxAbs(pair.B.data));
-      expect(y.data).toBeInstanceOf(dtype === "f64" ? Float64Array : Float32Array);
-      expect(y.data).toBeCloseArray(expected.data, { atol: 4 * EPS[dtype] * (inFeatures + r) * scale });
+      for (const batch of [7, 1]) {
+        const rng = new RandomState(4);
+        const convert = dtype === "f64" ? asF64 : asF32;
+        const [inFeatures, out, r] = [65, 33, 8];
+        const x = convert(rng.randn(batch, inFeatures));
+        const w = convert(rng.randn(out, inFeatures));
+        const pair = { A: convert(rng.randn(r, inFeatures)), B: convert(rng.randn(out, r)), scaling: 1.5 };
+        const y = loraApply(x, w, pair);
+        const merged = loraMerge(w, pair, { out: convert({ rows: out, cols: inFeatures, data: new Float64Array(out * inFeatures) }) });
+        const expected = matmul(x, merged, { transB: true });
+        const scale = maxAbs(x.data) * (maxAbs(w.data) + 1.5 * r * maxAbs(pair.A.data) * maxAbs(pair.B.data));
+        expect(y.data).toBeInstanceOf(dtype === "f64" ? Float64Array : Float32Array);
+        expect(y.data).toBeCloseArray(expected.data, { atol: 4 * EPS[dtype] * (inFeatures + r) * scale });
+      }
     });
   }
 
@@ -148,6 +150,8 @@ describe("loraApply", () => {
     const heldB = resident(pair.B);
     const y = loraApply(x, heldW, { A: heldA, B: heldB, scaling: pair.scaling, fanInFanOut: true });
     expect(y.data).toBeCloseArray(expected.data, { atol: 4 * EPS.f32 * 3072 * maxAbs(x.data) * maxAbs(merged.data) });
+    const single = loraApply({ rows: 1, cols: 3072, data: x.data.subarray(0, 3072) }, heldW, { A: heldA, B: heldB, scaling: pair.scaling, fanInFanOut: true });
+    expect(single.data).toBeCloseArray(expected.data.subarray(0, 768), { atol: 4 * EPS.f32 * 3072 * maxAbs(x.data) * maxAbs(merged.data) });
     const out = { rows: 4, cols: 768, data: new Float32Array(4 * 768) };
     expect(loraApply(x, w, pair, { out })).toBe(out);
     expect(out.data).toEqualBits(y.data as Float32Array);
