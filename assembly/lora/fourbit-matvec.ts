@@ -51,10 +51,7 @@ export function fourbitMatvecScalar(x: usize, batch: i32, n: i32, ldx: i32, code
   }
 }
 
-/**
- * The four f32x4 vectors of 16 level values (codes one per byte) times `scale`: byte planes looked
- * up with swizzle, then interleaved back into 32-bit lanes.
- */
+/** Byte `plane` (0 = least significant) of the float32 level of each of 16 codes, one code per byte. */
 // @ts-ignore: decorator
 @inline function planeBytes(codes: v128, planes: usize, plane: i32): v128 {
   return i8x16.swizzle(v128.load(planes + (<usize>plane << 4)), codes);

@@ -20,9 +20,10 @@ import { checkAdapter, checkBatch, checkLoraOut, checkWeightFits, type LoraFacto
  * one element type. Y is `options.out` when given (overwritten), otherwise a new dense matrix; no
  * input is modified.
  *
- * Throws TypeError for a non-matrix, mixed element types or settings of the wrong type; RangeError,
- * naming the shapes, when X's columns, W's shape or B's columns do not fit the adapter, or `out` has
- * the wrong shape or shares memory with an input; NotReadyError before `ready()`.
+ * Throws TypeError for a non-matrix, mixed element types or settings of the wrong type. Throws
+ * RangeError, naming the shapes, when X's columns, W's shape or B's columns do not fit the adapter,
+ * or when `out` has the wrong shape or shares memory with an input. Throws NotReadyError before
+ * `ready()`.
  *
  * @example
  * await ready();
