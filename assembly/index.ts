@@ -9,3 +9,4 @@ export * from "./elementwise/index";
 export * from "./svd/index";
 export * from "./gemm/index";
 export * from "./quant/index";
+export * from "./lora/index";

@@ -59,6 +59,9 @@ export interface KernelExports {
   dequantize_uint8_f64(codes: number, scales: number, zeros: number, n: number, group: number, out: number): void;
   quantize_4bit(x: number, n: number, blockSize: number, format: number, absmax: number, packed: number): number;
   dequantize_4bit(packed: number, n: number, blockSize: number, format: number, absmax: number, out: number): void;
+  // QLoRA: Y (batch x m) = X (batch x n) W^T with W m x n in blockwise 4-bit codes, decoded on the fly.
+  fourbit_matvec_f32(x: number, batch: number, n: number, ldx: number, codes: number, absmax: number, blockSize: number, format: number, m: number, y: number, ldy: number, work: number): void;
+  fourbit_matvec_workspace_bytes(batch: number): number;
 }
 
 /** Names of the exports every build must have; loading checks them. */
@@ -109,4 +112,6 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "dequantize_uint8_f64",
   "quantize_4bit",
   "dequantize_4bit",
+  "fourbit_matvec_f32",
+  "fourbit_matvec_workspace_bytes",
 ];
