@@ -39,15 +39,35 @@ export function fourbitMatvecWorkspaceBytes(batch: i32): usize {
   }
 }
 
-/** Scalar kernel: Y = X W^T, one decoded weight at a time. */
+/**
+ * Scalar kernel: Y = X W^T, one decoded weight at a time. Each row is walked block segment by block
+ * segment, so that the absmax is loaded once per segment and no division runs per weight.
+ */
 export function fourbitMatvecScalar(x: usize, batch: i32, n: i32, ldx: i32, codes: usize, absmax: usize, blockSize: i32, format: i32, m: i32, y: usize, ldy: i32, work: usize): void {
   const levels = format == FORMAT_NF4 ? NF4_LEVELS : FP4_LEVELS;
-  const sums = work;
   for (let o = 0; o < m; o++) {
-    memory.fill(sums, 0, <usize>batch << 2);
     const rowStart = <i64>o * <i64>n;
-    for (let i = 0; i < n; i++) accumulateScalar(weightAt(codes, rowStart + i, blockSize, absmax, levels), i, batch, x, ldx, sums);
-    for (let b = 0; b < batch; b++) store<f32>(y + ((<usize>b * <usize>ldy + <usize>o) << 2), load<f32>(sums + (<usize>b << 2)));
+    for (let b = 0; b < batch; b++) store<f32>(work + (<usize>b << 2), 0);
+    let i = 0;
+    while (i < n) {
+      const g = rowStart + i;
+      const block = g / <i64>blockSize;
+      const segmentEnd = <i32>min(<i64>n, (block + 1) * <i64>blockSize - rowStart);
+      const scale = load<f32>(absmax + (<usize>block << 2));
+      for (let b = 0; b < batch; b++) {
+        const xs = x + (<usize>b * <usize>ldx << 2);
+        let sum: f32 = 0;
+        for (let k = i; k < segmentEnd; k++) {
+          const flat = rowStart + k;
+          const byte = <u32>load<u8>(codes + <usize>(flat >> 1));
+          const code = (flat & 1) == 0 ? byte >> 4 : byte & 15;
+          sum += load<f32>(levels + (<usize>code << 2)) * scale * load<f32>(xs + (<usize>k << 2));
+        }
+        store<f32>(work + (<usize>b << 2), load<f32>(work + (<usize>b << 2)) + sum);
+      }
+      i = segmentEnd;
+    }
+    for (let b = 0; b < batch; b++) store<f32>(y + ((<usize>b * <usize>ldy + <usize>o) << 2), load<f32>(work + (<usize>b << 2)));
   }
 }
 
