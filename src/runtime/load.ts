@@ -250,7 +250,7 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
     }
     const backend = threads > 1 ? "simd" : (requested ?? BACKENDS.find((name) => supports(name, engine))!);
     requested = backend;
-    const sameThreads = (existing?.pool?.threads ?? 1) === threads;
+    const sameThreads = (existing === undefined ? 1 : (activePool(existing)?.threads ?? 1)) === threads;
     if (existing !== undefined && existing.backend === backend && sameThreads && options.url === undefined) return describe(existing);
     if (options.url !== undefined) {
       module = await compileFromUrl(new URL(options.url));

@@ -152,3 +152,22 @@ export function parallelRanges(
 export function parallelConvert(runtime: Runtime, kernel: KernelName, source: number, sourceBytes: number, target: number, targetBytes: number, n: number): void {
   parallelRanges(runtime, kernel, n, 1, (start, end) => [source + start * sourceBytes, target + start * targetBytes, end - start]);
 }
+
+/**
+ * Runs a quantizer over n values in groups of `group`, split on multiples of `unit` (a multiple of
+ * `group`, default `group`); `argsFor(start, end, firstGroup)` returns the kernel's arguments for
+ * values [start, end). The kernels return the index of the first group whose scale is not finite
+ * within their range, or -1; this returns that index over the whole input, or -1.
+ */
+export function parallelQuantize(
+  runtime: Runtime,
+  kernel: KernelName,
+  n: number,
+  group: number,
+  argsFor: (start: number, end: number, firstGroup: number) => number[],
+  unit = group,
+): number {
+  const ranges = parallelRanges(runtime, kernel, n, unit, (start, end) => argsFor(start, end, start / group));
+  const bad = ranges.find(({ result }) => result >= 0);
+  return bad === undefined ? -1 : bad.start / group + bad.result;
+}

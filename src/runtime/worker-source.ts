@@ -96,12 +96,17 @@ function serve(memory, address, control, kernels) {
 }
 `;
 
-/** Worker code for Node's worker_threads (an eval'd CommonJS script). */
+/**
+ * Worker code for Node's worker_threads. Node evaluates it as a CommonJS script, or as an ES module
+ * when the process was started with --input-type=module (workers inherit the flag), so it loads
+ * worker_threads with import(), which both accept.
+ */
 export const NODE_WORKER_SOURCE = `${WORKER_BODY}
-const { parentPort } = require("node:worker_threads");
-parentPort.once("message", (message) => {
-  start(message, (reply) => parentPort.postMessage(reply));
-  parentPort.close();
+import("node:worker_threads").then(({ parentPort }) => {
+  parentPort.once("message", (message) => {
+    start(message, (reply) => parentPort.postMessage(reply));
+    parentPort.close();
+  });
 });
 `;
 
