@@ -82,13 +82,21 @@ function serve(memory, address, control, kernels) {
       control[CONTROL.RESULT] = typeof result === "number" ? result : 0;
       control[CONTROL.OUTCOME] = 0;
     } catch (error) {
-      const text = new Uint8Array(memory.buffer, address + CONTROL.TEXT, CONTROL.BYTES - CONTROL.TEXT);
-      const name = encoder.encode(String(error && error.name)).subarray(0, 64);
-      const written = encoder.encodeInto(String(error && error.message), text.subarray(name.length)).written;
-      text.set(name);
-      control[CONTROL.NAME_BYTES] = name.length;
-      control[CONTROL.MESSAGE_BYTES] = written;
       control[CONTROL.OUTCOME] = 1;
+      control[CONTROL.NAME_BYTES] = 0;
+      control[CONTROL.MESSAGE_BYTES] = 0;
+      // The worker must answer whatever happens here, or the main thread waits forever.
+      try {
+        // encodeInto rejects views of a SharedArrayBuffer in browsers, so the text is encoded apart
+        // and copied in, the message cut to the room left.
+        const text = new Uint8Array(memory.buffer, address + CONTROL.TEXT, CONTROL.BYTES - CONTROL.TEXT);
+        const name = encoder.encode(String(error && error.name)).subarray(0, 64);
+        const message = encoder.encode(String(error && error.message)).subarray(0, text.length - name.length);
+        text.set(name);
+        text.set(message, name.length);
+        control[CONTROL.NAME_BYTES] = name.length;
+        control[CONTROL.MESSAGE_BYTES] = message.length;
+      } catch {}
     }
     Atomics.store(control, CONTROL.DONE, seen);
     Atomics.notify(control, CONTROL.DONE);
