@@ -1,6 +1,6 @@
-// The threaded build against one thread: each case runs `ready({ threads: 1 })` (the simd build)
-// beside `ready({ threads: 2 })` and `ready({ threads: N })` for the machine's core count when that
-// is more, switching builds in the `activate` hook, and the summary states the ratios and checks:
+// The threaded build against one thread. Each case runs `ready({ threads: 1 })` (the simd build)
+// beside `ready({ threads: 2 })`, and `ready({ threads: N })` for the machine's core count when that
+// is more; the `activate` hook switches builds. The summary states the ratios and checks:
 //   GEMM f32 at n = 1024, copies in and out included: 2 threads at least 1.8x one thread;
 //   float16 conversion of 16M values already in wasm memory: 2 threads at least 1.5x one thread.
 // Smaller products show where splitting stops paying (the threshold in src/runtime/parallel.ts).

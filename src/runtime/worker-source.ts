@@ -1,8 +1,8 @@
 /**
- * The code each worker thread of the pool runs, as JavaScript text. The pool starts workers from this
- * text (Node: `new Worker(text, { eval: true })`; browsers: a module Worker on a blob: URL) instead of
- * from a file, so that no extra file has to be found next to the library after bundling and the same
- * code runs whether the library is loaded from `src/` (tests) or `dist/`.
+ * The code each worker thread of the pool runs, as JavaScript text. Node starts it with
+ * `new Worker(text, { eval: true })`, browsers as a module Worker on a blob: URL. Starting from text
+ * instead of a file means that no extra file has to be found next to the library after bundling. The
+ * same code also runs whether the library is loaded from `src/` (tests) or `dist/`.
  *
  * A worker receives one message, `{ module, memory, control, kernels }`: the compiled threaded build,
  * the shared memory, the address of its control block in that memory and the names of the exports it
@@ -36,7 +36,7 @@ export const CONTROL = {
   TEXT: 256,
 } as const;
 
-/** The job loop, shared by the Node and the browser preludes below. `post` answers the main thread. */
+/** The job loop, shared by the Node and the browser preludes below. `post` sends a reply to the main thread. */
 const WORKER_BODY = `
 const CONTROL = ${JSON.stringify(CONTROL)};
 
@@ -85,7 +85,7 @@ function serve(memory, address, control, kernels) {
       control[CONTROL.OUTCOME] = 1;
       control[CONTROL.NAME_BYTES] = 0;
       control[CONTROL.MESSAGE_BYTES] = 0;
-      // The worker must answer whatever happens here, or the main thread waits forever.
+      // The worker must reply whatever happens here, or the main thread waits forever.
       try {
         // encodeInto rejects views of a SharedArrayBuffer in browsers, so the text is encoded apart
         // and copied in, the message cut to the room left.

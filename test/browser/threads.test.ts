@@ -1,6 +1,6 @@
-// The threaded build in Chromium: on a cross-origin isolated page (COOP/COEP headers from the test
-// server) ready() starts Web Workers and the results match one thread in Node bit for bit; on a page
-// without those headers there is no shared memory and the library falls back to one thread.
+// The threaded build in Chromium. On a cross-origin isolated page (COOP/COEP headers from the test
+// server) ready() starts Web Workers, and the results match one thread in Node bit for bit. On a page
+// without those headers there is no shared memory, so the library falls back to one thread.
 import { afterAll, describe, expect, it } from "vitest";
 import { matmul, ready, RandomState, toFloat16 } from "../../src/index.js";
 import { openBrowser, type BrowserSession } from "./chromium.js";
@@ -86,15 +86,15 @@ describe("threads in Chromium", () => {
     const page = await libraryPage(false);
     const outcome = await page.evaluate(async () => {
       const lowrank = (window as unknown as { lowrank: typeof import("../../src/index.js") }).lowrank;
-      const asked = await lowrank.ready({ threads: 4 });
+      const requested = await lowrank.ready({ threads: 4 });
       const byDefault = await lowrank.ready();
       const product = lowrank.matmul({ rows: 1, cols: 2, data: new Float32Array([1, 2]) }, { rows: 2, cols: 1, data: new Float32Array([3, 4]) });
-      return { isolated: crossOriginIsolated, shared: typeof SharedArrayBuffer, asked, byDefault, product: product.data[0] };
+      return { isolated: crossOriginIsolated, shared: typeof SharedArrayBuffer, requested, byDefault, product: product.data[0] };
     });
     expect(outcome.isolated).toBe(false);
     expect(outcome.shared).toBe("undefined");
-    expect(outcome.asked).toMatchObject({ name: "relaxed-simd", threads: false, threadCount: 1 });
-    expect(outcome.asked.engine.sharedMemory).toBe(false);
+    expect(outcome.requested).toMatchObject({ name: "relaxed-simd", threads: false, threadCount: 1 });
+    expect(outcome.requested.engine.sharedMemory).toBe(false);
     expect(outcome.byDefault).toMatchObject({ name: "relaxed-simd", threads: false, threadCount: 1 });
     expect(outcome.product).toBe(11);
   });
