@@ -159,7 +159,7 @@ const MAX_DEFAULT_THREADS = 8;
 const SHARED_MAXIMUM_PAGES = 65536;
 const FALLBACK_MAXIMUM_PAGES = 16384;
 
-/** Returns the number of logical cores, or 1 when the host does not say. */
+/** Returns the number of logical cores, or 1 when the host does not report it. */
 async function coreCount(): Promise<number> {
   const host = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
   if (typeof host.navigator?.hardwareConcurrency === "number") return host.navigator.hardwareConcurrency;

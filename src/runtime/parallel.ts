@@ -22,11 +22,17 @@ import { activePool, type Runtime } from "./state.js";
  */
 export const PARALLEL_PARAMS = {
   /**
-   * Floating-point operations (2 m n k) below which GEMM runs on one thread. NOTE: measured for f32
-   * and f64 on 2 cores (AMD EPYC, Node 20): handing a share to a worker costs tens of microseconds.
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. A round trip to a worker
+   * (wake, run nothing, wait) measured 7-30 us with ThreadPool.run on a 2-core AMD EPYC under Node 20,
+   * and one thread runs about 44 GFLOP/s in f32, so a split pays once each half takes longer than
+   * that: n of about 70-100 for a square product. NOTE: that machine was shared and busy, so the
+   * crossover itself could not be timed cleanly; re-measure on idle cores before tuning this.
    */
   gemmFlops: 2 * 96 * 96 * 96,
-  /** Values below which a conversion or quantizer runs on one thread. */
+  /**
+   * Values below which a conversion or quantizer runs on one thread: float32 -> float16 converts about
+   * 2.2 billion values per second on one thread, so 32K values per half take about the round trip.
+   */
   rangeValues: 1 << 16,
   /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
   rangeAlignment: 64,

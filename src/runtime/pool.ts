@@ -3,9 +3,9 @@
  * threaded module on the one shared memory, plus the calling thread, which always takes the first
  * share of a job itself.
  *
- * Jobs travel through a small control block per worker in the shared memory (see worker-source.ts),
- * with Atomics.notify to wake the worker and Atomics.wait (or, on a browser's main thread, where
- * Atomics.wait is not allowed, a spin on Atomics.load) for the answer. A job is one call of a kernel
+ * Jobs travel through a small control block per worker in the shared memory (see worker-source.ts).
+ * Atomics.notify wakes the worker, and Atomics.wait waits for its reply. A browser's main thread may
+ * not call Atomics.wait, so there the pool spins on Atomics.load instead. A job is one call of a kernel
  * export with numeric arguments, so the public functions stay synchronous: the calling thread splits
  * the work, hands out the shares, computes its own and waits for the others.
  *
@@ -79,7 +79,7 @@ function rebuildError(name: string, message: string): Error {
 /** True where Atomics.wait may block this thread (Node's main thread, workers); false on a browser's main thread. */
 function canBlock(probe: Int32Array): boolean {
   try {
-    // The slot holds 0, so this returns "not-equal" at once where waiting is allowed.
+    // The slot contains 0, so this returns "not-equal" at once where waiting is allowed.
     Atomics.wait(probe, 0, 1, 0);
     return true;
   } catch {
@@ -243,7 +243,7 @@ export class ThreadPool {
     }
   }
 
-  /** A fresh view of worker w's control block: the memory's buffer object changes when it grows. */
+  /** Returns a fresh view of worker w's control block, because the memory's buffer object changes when it grows. */
   private control(w: number): Int32Array {
     return new Int32Array(this.memory.buffer, this.controls[w]!, CONTROL.BYTES / 4);
   }
@@ -274,8 +274,8 @@ export class ThreadPool {
       // so this waits only for the difference between the shares.
       while (Atomics.load(control, CONTROL.DONE) !== request);
     }
-    // NOTE: a worker that died (killed, out of memory) never answers and this waits forever; checking a
-    // heartbeat with a timeout would turn that into an error.
+    // NOTE: a worker that died (killed, out of memory) never replies, so this waits forever. Waiting
+    // with a timeout and checking a heartbeat slot would turn that into an error.
     return control;
   }
 
