@@ -37,6 +37,11 @@ export default defineConfig({
         },
       },
       {
+        // The threaded build (shared memory and worker threads) against one thread.
+        extends: true,
+        test: { name: "threads", include: ["test/threads/**/*.test.ts"] },
+      },
+      {
         // Drives Debian's Chromium through playwright-core: `npm run test:browser`, not part of `npm test`.
         extends: true,
         test: { name: "browser", include: ["test/browser/**/*.test.ts"], fileParallelism: false },

@@ -4,7 +4,7 @@
  * Call `await ready()` once, then use the kernels. Matrices are plain `{ rows, cols, data, stride? }`
  * objects in row-major order; Float64Array data runs f64 kernels, Float32Array data f32 kernels.
  */
-export { ready, backend, type ReadyOptions, type BackendInfo } from "./runtime/load.js";
+export { ready, backend, close, type ReadyOptions, type BackendInfo } from "./runtime/load.js";
 export type { BackendName } from "./runtime/state.js";
 export type { EngineFeatures } from "./runtime/probe.js";
 export { resident, ResidentMatrix } from "./runtime/resident.js";

@@ -5,6 +5,7 @@ import { svdSuite } from "./svd.js";
 import { matmulSuite } from "./matmul.js";
 import { quantSuite } from "./quant.js";
 import { loraSuite } from "./lora.js";
+import { threadsSuite } from "./threads.js";
 
 /** A suite: a name for --filter and the cases it builds (inputs are made here, outside timing). */
 export interface Suite {
@@ -14,4 +15,4 @@ export interface Suite {
   summarise?(records: CaseRecord[]): string;
 }
 
-export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite, quantSuite, loraSuite];
+export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite, quantSuite, loraSuite, threadsSuite];

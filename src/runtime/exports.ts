@@ -6,6 +6,8 @@
 export interface KernelExports {
   heap_base(): number;
   simd_level(): number;
+  /** 1 in the threaded build (shared memory), 0 in the others. */
+  thread_support(): number;
 
   add_f64(x: number, y: number, out: number, n: number): void;
   add_f32(x: number, y: number, out: number, n: number): void;
@@ -68,6 +70,7 @@ export interface KernelExports {
 export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "heap_base",
   "simd_level",
+  "thread_support",
   "add_f64",
   "add_f32",
   "sub_f64",
