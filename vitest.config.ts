@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
 //
 // Node 20 runs relaxed SIMD only with --experimental-wasm-relaxed-simd, which NODE_OPTIONS does not
 // accept, so the relaxed-simd project starts its workers as child processes with that flag.
+// NOTE: checked on Node 20 only. Node 22 has relaxed SIMD on by default; if its V8 ever rejects the
+// flag, drop execArgv there.
 export default defineConfig({
   test: {
     setupFiles: ["test/helpers/matchers.ts"],
@@ -33,6 +35,11 @@ export default defineConfig({
           pool: "forks",
           execArgv: ["--experimental-wasm-relaxed-simd"],
         },
+      },
+      {
+        // The threaded build (shared memory and worker threads) against one thread.
+        extends: true,
+        test: { name: "threads", include: ["test/threads/**/*.test.ts"] },
       },
       {
         // Drives Debian's Chromium through playwright-core: `npm run test:browser`, not part of `npm test`.

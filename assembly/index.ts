@@ -4,8 +4,9 @@
 // Naming: <operation>_<element type>, with m, n, k the matrix dimensions and lda, ldb, ldc the
 // leading dimensions in elements, as in BLAS.
 
-export { heap_base, simd_level } from "./runtime";
+export { heap_base, simd_level, thread_support } from "./runtime";
 export * from "./elementwise/index";
 export * from "./svd/index";
 export * from "./gemm/index";
 export * from "./quant/index";
+export * from "./lora/index";

@@ -12,3 +12,11 @@ export function simd_level(): i32 {
   if (ASC_FEATURE_SIMD) return 1;
   return 0;
 }
+
+/**
+ * Returns 1 when this build declares a shared memory (compiled with threads), 0 otherwise. The
+ * threaded build runs the same kernels as the simd build, several instances at once on one memory.
+ */
+export function thread_support(): i32 {
+  return ASC_FEATURE_THREADS ? 1 : 0;
+}

@@ -59,18 +59,6 @@ export interface BenchCase {
   /** numpy's counterpart of this case, timed by a Python helper (see bench/numpy.ts). */
   numpy?: NumpyCase;
   implementations: Implementation[];
-  /**
-   * Contenders timed outside this process (numpy in a Python subprocess, say), measured once after the
-   * interleaved rounds of the same run. Each returns its latency samples in milliseconds, or
-   * undefined when it cannot run here (then it is left out of the records).
-   */
-  external?: ExternalImplementation[];
-}
-
-/** A contender that times itself elsewhere and reports samples. */
-export interface ExternalImplementation {
-  name: string;
-  measure: () => Promise<number[] | undefined>;
 }
 
 /**
@@ -358,27 +346,7 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions): Pr
 
   const machine = machineInfo();
   const date = new Date().toISOString();
-  const externalRecords: CaseRecord[] = [];
-  for (const external of benchCase.external ?? []) {
-    const measured = await external.measure();
-    if (measured === undefined || measured.length === 0) continue;
-    const stats = summarise(measured);
-    externalRecords.push({
-      suite: benchCase.suite,
-      operation: benchCase.operation,
-      size: benchCase.size,
-      implementation: external.name,
-      kind: "numpy",
-      ...stats,
-      rounds: 1,
-      budgetLimited: false,
-      ...caseRates(benchCase, stats.medianMs),
-      machine,
-      date,
-    });
-  }
-
-  const interleaved = implementations.map((impl): CaseRecord => {
+  return implementations.map((impl): CaseRecord => {
     const plan = plans.get(impl.name)!;
     const rounds = samples.get(impl.name)!;
     const stats = rounds.length > 0 ? summarise(rounds.flat(), rounds) : summarise([plan.probeMs]);
@@ -396,7 +364,6 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions): Pr
       date,
     };
   });
-  return [...interleaved, ...externalRecords];
 }
 
 /** Returns the size and throughput fields of a record whose median time is `medianMs`. */

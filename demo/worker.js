@@ -2,7 +2,7 @@
 // `id`; the reply carries the same `id` with a `result` or an `error`, and long jobs post
 // `{ type: "progress", done, total, label }` on the way.
 import {
-  ready, backend, seed, randn, svd, matmul, sub, norm, byteSize, errorStats,
+  ready, backend, seed, randn, svd, matmul, lowRank, byteSize, errorStats,
   toFloat16, fromFloat16, toBfloat16, fromBfloat16, quantizeInt8, dequantizeInt8, quantize4bit, dequantize4bit,
   readNpy, readSafetensors, tensorAsMatrix,
 } from "../dist/index.js";
@@ -12,7 +12,7 @@ const FLOAT_DTYPES = new Set(["F64", "F32", "F16", "BF16", "f8", "f4", "f2"]);
 const CAMERA_URL = new URL("../test/fixtures/data/camera_512x512.npy", import.meta.url);
 let camera;
 
-/** Returns B = U_k and A = S_k V_k^T of a thin SVD, as views and a scaled copy. */
+/** Returns B = U_k and A = S_k V_k^T of a thin SVD computed once, as a view and a scaled copy. */
 function truncate({ U, S, Vt }, k) {
   const B = { rows: U.rows, cols: k, stride: U.cols, data: U.data };
   const scaled = Vt.data.slice(0, k * Vt.cols);
@@ -34,14 +34,15 @@ function formatErrors(values) {
 function walkthrough() {
   seed(69);
   const w = randn(10, 10);
-  const factors = svd(w);
   const ranks = [];
+  let S;
   for (let k = 1; k <= 10; k++) {
-    const { B, A } = truncate(factors, k);
-    ranks.push({ k, parameters: k * (w.rows + w.cols), error: norm(sub(w, matmul(B, A))) });
+    const split = lowRank(w, k);
+    S = split.S;
+    ranks.push({ k, parameters: split.parametersAfter, error: split.residualFro });
   }
   const sizes = ["float64", "float32", "float16", "bfloat16", "int8", "nf4"].map((format) => ({ format, ...byteSize(w, format) }));
-  return { S: Array.from(factors.S), ranks, sizes, errors: formatErrors(w.data) };
+  return { S: Array.from(S), ranks, sizes, errors: formatErrors(w.data) };
 }
 
 async function loadCamera(post) {

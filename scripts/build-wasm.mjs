@@ -1,5 +1,7 @@
 // Compiles assembly/ into one WebAssembly module per target of asconfig.json (simd, scalar,
-// relaxed-simd), all in one process: the compiler's JS API saves its start-up cost per extra target.
+// relaxed-simd, threads), all in one process: the compiler's JS API saves its start-up cost per extra
+// target. The threads target is the simd build with a shared memory whose maximum is 65,536 pages
+// (4 GiB, all wasm32 addresses); src/runtime/load.ts creates the memory with that maximum or less.
 // Usage: node scripts/build-wasm.mjs [target ...]   (every target when none is named)
 import asc from "assemblyscript/asc";
 import { readFile } from "node:fs/promises";

@@ -4,7 +4,7 @@
  * Call `await ready()` once, then use the kernels. Matrices are plain `{ rows, cols, data, stride? }`
  * objects in row-major order; Float64Array data runs f64 kernels, Float32Array data f32 kernels.
  */
-export { ready, backend, type ReadyOptions, type BackendInfo } from "./runtime/load.js";
+export { ready, backend, close, type ReadyOptions, type BackendInfo } from "./runtime/load.js";
 export type { BackendName } from "./runtime/state.js";
 export type { EngineFeatures } from "./runtime/probe.js";
 export { resident, ResidentMatrix } from "./runtime/resident.js";
@@ -28,8 +28,19 @@ export { RandomState, seed, rand, randn } from "./random.js";
 export { norm, matrixRank, type NormKind, type MatrixRankOptions } from "./linalg/norm.js";
 export { rankForEnergy, type RankCriterion } from "./lowrank/energy.js";
 
+// Low rank: truncated and randomized SVD factorizations.
+export { lowRank, type LowRankOptions, type LowRankResult, type LowRankMethod, type LowRankSplit } from "./lowrank/lowrank.js";
+export { randomizedSvd, type RandomizedSvdOptions, type RandomizedSvdResult } from "./lowrank/randomized.js";
+
 // PEFT LoRA adapters
 export { readLoraAdapter, loraConfig, loraScaling, type LoraAdapter, type LoraPair, type LoraConfig } from "./lora/adapter.js";
+
+// LoRA operations: apply, merge, extract and resize adapters, QLoRA apply.
+export { loraApply } from "./lora/apply.js";
+export { loraMerge, loraUnmerge } from "./lora/merge.js";
+export { loraExtract, loraResize, type LoraExtractOptions, type LoraExtractResult, type LoraResizeResult, type LoraScalingOptions, type LoraAdapterFactors } from "./lora/extract.js";
+export type { LoraFactors, LoraOutOptions } from "./lora/checks.js";
+export { qloraApply, residentQuantized, ResidentQuantized } from "./lora/qlora.js";
 
 // File formats: safetensors, .npy and Matrix Market from bytes (path-taking helpers in lowrank/node).
 export {

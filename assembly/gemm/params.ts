@@ -6,10 +6,10 @@
 // accumulators, 2 vectors of B and 1 broadcast of A, and larger tiles spill.
 //
 // KC, MC and NC are the cache blocks of the Goto/BLIS loops: a KC x NR micro-panel of packed B stays
-// in L1 (8 KiB), an MC x KC block of packed A in half of L2 (192 KiB for f32, 128 KiB for f64), and
-// a KC x NC panel of packed B in L3 (4 MiB). They assume at least a 32 KiB L1 and a 512 KiB L2 per
-// core, which desktop and server x86 and Apple cores of the last decade have. Against MC = 128 for
-// both types, these measured 2-4 % faster at n = 1024 on an AMD EPYC (1 MiB L2, Node 20), within noise.
+// in L1 (8 KiB), an MC x KC block of packed A in L2 (192 KiB for f32, 128 KiB for f64), and
+// a KC x NC panel of packed B in L3 (4 MiB). They assume at least a 32 KiB L1 data cache and a
+// 256 KiB L2 per core. Against MC = 128 for both types, these measured 2-4 % faster at n = 1024 on an
+// AMD EPYC (1 MiB L2, Node 20), which is within the noise of that shared machine.
 
 /** Rows of the micro-kernel's register tile. */
 // @ts-ignore: decorator

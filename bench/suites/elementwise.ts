@@ -2,14 +2,9 @@
 // and numpy's np.add(a, b, out=out) on the same shapes (bench/numpy/elementwise.py).
 import * as baseline from "../../src/baseline/index.js";
 import { add, ready, RandomState, type BackendName, type Matrix } from "../../src/index.js";
-import { detectFeatures } from "../../src/runtime/probe.js";
+import { availableBackends } from "./builds.js";
 import type { BenchCase, Implementation } from "../harness.js";
 import type { Suite } from "./index.js";
-
-function availableBackends(): BackendName[] {
-  const engine = detectFeatures();
-  return [...(engine.relaxedSimd ? ["relaxed-simd" as const] : []), ...(engine.simd ? ["simd" as const] : []), "scalar"];
-}
 
 export const elementwiseSuite: Suite = {
   name: "elementwise",

@@ -4,6 +4,8 @@ import { elementwiseSuite } from "./elementwise.js";
 import { svdSuite } from "./svd.js";
 import { matmulSuite } from "./matmul.js";
 import { quantSuite } from "./quant.js";
+import { loraSuite } from "./lora.js";
+import { threadsSuite } from "./threads.js";
 
 /** A suite: a name for --filter and the cases it builds (inputs are made here, outside timing). */
 export interface Suite {
@@ -13,4 +15,4 @@ export interface Suite {
   summarise?(records: CaseRecord[]): string;
 }
 
-export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite, quantSuite];
+export const suites: Suite[] = [elementwiseSuite, matmulSuite, svdSuite, quantSuite, loraSuite, threadsSuite];

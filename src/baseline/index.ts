@@ -10,3 +10,6 @@ export { matmul, matvec } from "./matmul.js";
 
 // Number formats: half precision, 8-bit and 4-bit quantization.
 export { toFloat16, fromFloat16, toBfloat16, fromBfloat16, quantizeInt8, dequantizeInt8, quantize4bit, dequantize4bit } from "./quant/index.js";
+
+// LoRA: apply, merge and unmerge adapters, QLoRA apply.
+export { loraApply, loraMerge, loraUnmerge, qloraApply } from "./lora.js";

@@ -4,6 +4,7 @@
  * larger matrix needs no copy on the caller's side.
  */
 import { allocateMatrix, type FloatArray, type Matrix } from "../matrix.js";
+import { parallelGemm } from "../runtime/parallel.js";
 import { checkInput, withScope, type CallScope, type Operand, type MatrixInput } from "../runtime/operands.js";
 import { requireRuntime } from "../runtime/state.js";
 import { copyRowsOut, elementBytes, viewOf } from "../runtime/views.js";
@@ -18,15 +19,16 @@ const UNREAD: Operand = { address: 0, ld: 1 };
  * Multiplies two matrices: C = alpha op(A) op(B) + beta C, where op(X) is X or, with `transA` /
  * `transB`, its transpose. op(A) is m x k, op(B) k x n and C m x n, all row-major; any size may be
  * zero. A and B may be plain matrices (views with a stride larger than their width included) or
- * resident ones, and must have the same element type, which picks the f64 or f32 kernels (for f32,
- * alpha and beta are rounded to f32).
+ * resident ones. They must have the same element type, which picks the f64 or f32 kernels, and for
+ * f32 alpha and beta are rounded to f32.
  *
  * C is `options.out` when given: it is overwritten, and with beta != 0 its values are read first.
  * Without `out` a new dense matrix is returned and beta plays no part. BLAS semantics at the edges:
  * beta = 0 never reads C, so NaN in `out` does not reach the result; alpha = 0 or k = 0 never reads A
  * or B and gives C = beta C; otherwise every product is computed, so NaN and infinity propagate
  * (0 * Inf is NaN). In the relaxed-simd build products and sums may be fused, which changes the last
- * bits of results.
+ * bits of results. With the threaded build, a large product is split by blocks of C across the
+ * threads; the results are the same bits as on one thread (and as the simd build's).
  *
  * Throws TypeError for a non-matrix, mixed element types or an option of the wrong type; RangeError,
  * naming both shapes, when the inner dimensions differ or `out` shares memory with a or b, and for an
@@ -51,11 +53,10 @@ export function matmul(a: MatrixInput, b: MatrixInput, options?: MatmulOptions):
     const left = readsInputs ? scope.place(checkedA) : UNREAD;
     const right = readsInputs ? scope.place(checkedB) : UNREAD;
     const c = out !== undefined && plan.beta !== 0 ? scope.place({ rows: m, cols: n, dtype, plain: out }) : scope.allocateMatrix(m, n, dtype);
-    const kernels = runtime.exports;
-    const workBytes = dtype === "f64" ? kernels.gemm_workspace_bytes_f64(m, n, k) : kernels.gemm_workspace_bytes_f32(m, n, k);
-    const work = scope.allocate(workBytes);
-    const gemm = dtype === "f64" ? kernels.gemm_f64 : kernels.gemm_f32;
-    gemm(plan.transA ? 1 : 0, plan.transB ? 1 : 0, m, n, k, plan.alpha, left.address, left.ld, right.address, right.ld, plan.beta, c.address, c.ld, work);
+    parallelGemm(runtime, scope, {
+      dtype, transA: plan.transA, transB: plan.transB, m, n, k, alpha: plan.alpha,
+      a: left.address, lda: left.ld, b: right.address, ldb: right.ld, beta: plan.beta, c: c.address, ldc: c.ld,
+    });
 
     // A new C is copied out in one piece, which allocates without zero-filling first.
     if (out !== undefined) copyRowsOut(runtime, c.address, c.ld, out);
@@ -83,9 +84,9 @@ function placeVector(scope: CallScope, vector: FloatArray): number {
  * an empty x never reads A or x. The product is bound by memory bandwidth, and the copy of a plain A
  * into wasm memory costs about as much as the product itself: keep a matrix used many times resident.
  *
- * Throws TypeError for a non-matrix, a vector of another type or an option of the wrong type;
+ * Throws TypeError for a non-matrix, a vector of another type or an option of the wrong type. Throws
  * RangeError, naming A's shape, for a vector of the wrong length or an `out` that shares memory with
- * A or x; NotReadyError before `ready()`.
+ * A or x, and NotReadyError before `ready()`.
  *
  * @example
  * await ready();

@@ -14,7 +14,9 @@
 import { typeError, rangeErrorDescribed } from "../errors.js";
 import type { FloatArray } from "../matrix.js";
 import { withScope } from "../runtime/operands.js";
-import { requireRuntime, type Runtime } from "../runtime/state.js";
+import { parallelConvert } from "../runtime/parallel.js";
+import type { KernelName } from "../runtime/pool.js";
+import { requireRuntime } from "../runtime/state.js";
 import { checkChoice, checkOptionsObject, checkValues, MAX_VALUES, type ValuesInput } from "./inputs.js";
 
 /** The parts of a Float16Array this module uses; the type is not in TypeScript's ES2022 library. */
@@ -70,10 +72,10 @@ function checkValuesOut(functionName: string, out: unknown, length: number): Flo
   return out;
 }
 
-type Narrowing = (runtime: Runtime, dtype: "f32" | "f64") => (x: number, out: number, n: number) => void;
-type Widening = (runtime: Runtime, dtype: "f32" | "f64") => (h: number, out: number, n: number) => void;
+/** Picks the kernel export for an element type; every one has the signature (source, target, n). */
+type KernelFor = (dtype: "f32" | "f64") => KernelName;
 
-function narrow(functionName: string, kernel: Narrowing, x: ValuesInput, options: ToHalfOptions | undefined): Uint16Array {
+function narrow(functionName: string, kernel: KernelFor, x: ValuesInput, options: ToHalfOptions | undefined): Uint16Array {
   const values = checkValues(functionName, "x", x);
   const opts = checkOptionsObject<ToHalfOptions>(functionName, options);
   const out = checkBitsOut(functionName, opts.out, values.length);
@@ -86,7 +88,7 @@ function narrow(functionName: string, kernel: Narrowing, x: ValuesInput, options
     const memory = runtime.memory.buffer;
     if (values.dtype === "f64") new Float64Array(memory, source, n).set(values.dense);
     else new Float32Array(memory, source, n).set(values.dense);
-    kernel(runtime, values.dtype)(source, target, n);
+    parallelConvert(runtime, kernel(values.dtype), source, values.dense.BYTES_PER_ELEMENT, target, 2, n);
     const bits = new Uint16Array(runtime.memory.buffer, target, n);
     if (out === undefined) return bits.slice();
     out.set(bits);
@@ -94,7 +96,7 @@ function narrow(functionName: string, kernel: Narrowing, x: ValuesInput, options
   });
 }
 
-function widen(functionName: string, kernel: Widening, bits: Uint16Array, options: FromHalfOptions | undefined): FloatArray {
+function widen(functionName: string, kernel: KernelFor, bits: Uint16Array, options: FromHalfOptions | undefined): FloatArray {
   const opts = checkOptionsObject<FromHalfOptions>(functionName, options);
   const n = bits.length;
   if (n > MAX_VALUES) throw rangeErrorDescribed(functionName, "bits", "hold at most 2^31 - 1 values", `${n} values`);
@@ -112,7 +114,7 @@ function widen(functionName: string, kernel: Widening, bits: Uint16Array, option
     const source = scope.allocate(n * 2);
     const target = scope.allocate(n * (dtype === "f64" ? 8 : 4));
     new Uint16Array(runtime.memory.buffer, source, n).set(bits);
-    kernel(runtime, dtype)(source, target, n);
+    parallelConvert(runtime, kernel(dtype), source, 2, target, dtype === "f64" ? 8 : 4, n);
     const memory = runtime.memory.buffer;
     const values = dtype === "f64" ? new Float64Array(memory, target, n) : new Float32Array(memory, target, n);
     if (out === undefined) return values.slice();
@@ -133,7 +135,7 @@ function widen(functionName: string, kernel: Widening, bits: Uint16Array, option
  * const bits = toFloat16(new Float32Array([1, 65520, 1e-8]));   // Uint16Array [0x3c00, 0x7c00, 0x00a8]
  */
 export function toFloat16(x: ValuesInput, options?: ToHalfOptions): Uint16Array {
-  return narrow("toFloat16", (runtime, dtype) => (dtype === "f64" ? runtime.exports.f64_to_f16 : runtime.exports.f32_to_f16), x, options);
+  return narrow("toFloat16", (dtype) => (dtype === "f64" ? "f64_to_f16" : "f32_to_f16"), x, options);
 }
 
 /**
@@ -147,7 +149,7 @@ export function toFloat16(x: ValuesInput, options?: ToHalfOptions): Uint16Array 
  */
 export function fromFloat16(bits: Uint16Array | Float16ArrayLike, options?: FromHalfOptions): Float32Array | Float64Array {
   const checked = checkHalfBits("fromFloat16", bits, true);
-  return widen("fromFloat16", (runtime, dtype) => (dtype === "f64" ? runtime.exports.f16_to_f64 : runtime.exports.f16_to_f32), checked, options);
+  return widen("fromFloat16", (dtype) => (dtype === "f64" ? "f16_to_f64" : "f16_to_f32"), checked, options);
 }
 
 /**
@@ -158,7 +160,7 @@ export function fromFloat16(bits: Uint16Array | Float16ArrayLike, options?: From
  * toBfloat16(new Float32Array([1, 3.14159]));   // Uint16Array [0x3f80, 0x4049]
  */
 export function toBfloat16(x: ValuesInput, options?: ToHalfOptions): Uint16Array {
-  return narrow("toBfloat16", (runtime, dtype) => (dtype === "f64" ? runtime.exports.f64_to_bf16 : runtime.exports.f32_to_bf16), x, options);
+  return narrow("toBfloat16", (dtype) => (dtype === "f64" ? "f64_to_bf16" : "f32_to_bf16"), x, options);
 }
 
 /**
@@ -170,7 +172,7 @@ export function toBfloat16(x: ValuesInput, options?: ToHalfOptions): Uint16Array
  */
 export function fromBfloat16(bits: Uint16Array, options?: FromHalfOptions): Float32Array | Float64Array {
   const checked = checkHalfBits("fromBfloat16", bits, false);
-  return widen("fromBfloat16", (runtime, dtype) => (dtype === "f64" ? runtime.exports.bf16_to_f64 : runtime.exports.bf16_to_f32), checked, options);
+  return widen("fromBfloat16", (dtype) => (dtype === "f64" ? "bf16_to_f64" : "bf16_to_f32"), checked, options);
 }
 
 /**

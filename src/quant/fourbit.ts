@@ -13,6 +13,7 @@
  * and the FP4 magnitudes {0, 0.0625, 8, 12, 4, 6, 2, 3} / 12 for bits 2-0, bit 3 the sign.
  */
 import { withScope } from "../runtime/operands.js";
+import { parallelQuantize, parallelRanges } from "../runtime/parallel.js";
 import { requireRuntime } from "../runtime/state.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "./inputs.js";
 import { check4bitOut, checkFourBitQuantized, FORMAT_NUMBER, type Dequantize4bitOptions, plan4bit, quantizeAbsmax, type FourBitQuantized, type Quantize4bitOptions } from "./fourbit-layout.js";
@@ -45,7 +46,12 @@ export function quantize4bit(x: ValuesInput, options?: Quantize4bitOptions): Fou
       const absmaxAddress = scope.allocate(blocks * 4);
       const codeAddress = scope.allocate(codes.length);
       new Float32Array(runtime.memory.buffer, source, n).set(values.dense);
-      const bad = runtime.exports.quantize_4bit(source, n, plan.blockSize, FORMAT_NUMBER[plan.type], absmaxAddress, codeAddress);
+      // Ranges start on a block boundary at an even index, so that no packed byte is split between two.
+      const blockSize = plan.blockSize;
+      const unit = blockSize % 2 === 0 ? blockSize : 2 * blockSize;
+      const bad = parallelQuantize(runtime, "quantize_4bit", n, blockSize, (start, end, b) => [
+        source + start * 4, end - start, blockSize, FORMAT_NUMBER[plan.type], absmaxAddress + b * 4, codeAddress + start / 2,
+      ], unit);
       if (bad >= 0) throw nonFiniteError("quantize4bit", "x", values.dense, bad * plan.blockSize, Math.min(n, (bad + 1) * plan.blockSize));
       absmax.set(new Float32Array(runtime.memory.buffer, absmaxAddress, blocks));
       codes.set(new Uint8Array(runtime.memory.buffer, codeAddress, codes.length));
@@ -79,7 +85,11 @@ export function dequantize4bit(q: FourBitQuantized, options?: Dequantize4bitOpti
     const memory = runtime.memory.buffer;
     new Uint8Array(memory, codeAddress, checked.codes.length).set(checked.codes);
     new Float32Array(memory, absmaxAddress, absmax.length).set(absmax);
-    runtime.exports.dequantize_4bit(codeAddress, n, checked.blockSize, FORMAT_NUMBER[checked.format], absmaxAddress, target);
+    const blockSize = checked.blockSize;
+    const unit = blockSize % 2 === 0 ? blockSize : 2 * blockSize;
+    parallelRanges(runtime, "dequantize_4bit", n, unit, (start, end) => [
+      codeAddress + start / 2, end - start, blockSize, FORMAT_NUMBER[checked.format], absmaxAddress + (start / blockSize) * 4, target + start * 4,
+    ]);
     const values = new Float32Array(runtime.memory.buffer, target, n);
     if (out === undefined) return values.slice();
     out.set(values);

@@ -12,6 +12,7 @@
  */
 import type { FloatArray } from "../matrix.js";
 import { withScope } from "../runtime/operands.js";
+import { parallelQuantize, parallelRanges } from "../runtime/parallel.js";
 import { requireRuntime } from "../runtime/state.js";
 import { checkValues, nonFiniteError, type ValuesInput } from "./inputs.js";
 import { checkInt8Quantized, planInt8, dequantizeTarget, type DequantizeInt8Options, type Int8Quantized, type QuantizeInt8Options } from "./int8-layout.js";
@@ -49,10 +50,15 @@ export function quantizeInt8(x: ValuesInput, options?: QuantizeInt8Options): Int
       const codeAddress = scope.allocate(n);
       if (f64) new Float64Array(runtime.memory.buffer, source, n).set(values.dense);
       else new Float32Array(runtime.memory.buffer, source, n).set(values.dense);
-      const { exports } = runtime;
+      const group = plan.groupSize;
+      const size = f64 ? 8 : 4;
       const bad = affine
-        ? (f64 ? exports.quantize_uint8_f64 : exports.quantize_uint8_f32)(source, n, plan.groupSize, scaleAddress, zeroAddress, codeAddress)
-        : (f64 ? exports.quantize_int8_f64 : exports.quantize_int8_f32)(source, n, plan.groupSize, scaleAddress, codeAddress);
+        ? parallelQuantize(runtime, f64 ? "quantize_uint8_f64" : "quantize_uint8_f32", n, group, (start, end, g) => [
+            source + start * size, end - start, group, scaleAddress + g * 4, zeroAddress + g, codeAddress + start,
+          ])
+        : parallelQuantize(runtime, f64 ? "quantize_int8_f64" : "quantize_int8_f32", n, group, (start, end, g) => [
+            source + start * size, end - start, group, scaleAddress + g * 4, codeAddress + start,
+          ]);
       if (bad >= 0) throw nonFiniteError("quantizeInt8", "x", values.dense, bad * plan.groupSize, Math.min(n, (bad + 1) * plan.groupSize));
       const memory = runtime.memory.buffer;
       scales.set(new Float32Array(memory, scaleAddress, plan.groups));
@@ -92,12 +98,17 @@ export function dequantizeInt8(q: Int8Quantized, options?: DequantizeInt8Options
     const memory = runtime.memory.buffer;
     new Uint8Array(memory, codeAddress, n).set(new Uint8Array(checked.codes.buffer, checked.codes.byteOffset, n));
     new Float32Array(memory, scaleAddress, groups).set(checked.scales);
-    const { exports } = runtime;
+    const group = checked.groupSize;
+    const size = dtype === "f64" ? 8 : 4;
     if (checked.format === "uint8") {
       new Uint8Array(memory, zeroAddress, groups).set(checked.zeroPoints);
-      (dtype === "f64" ? exports.dequantize_uint8_f64 : exports.dequantize_uint8_f32)(codeAddress, scaleAddress, zeroAddress, n, checked.groupSize, target);
+      parallelRanges(runtime, dtype === "f64" ? "dequantize_uint8_f64" : "dequantize_uint8_f32", n, group, (start, end) => [
+        codeAddress + start, scaleAddress + (start / group) * 4, zeroAddress + start / group, end - start, group, target + start * size,
+      ]);
     } else {
-      (dtype === "f64" ? exports.dequantize_int8_f64 : exports.dequantize_int8_f32)(codeAddress, scaleAddress, n, checked.groupSize, target);
+      parallelRanges(runtime, dtype === "f64" ? "dequantize_int8_f64" : "dequantize_int8_f32", n, group, (start, end) => [
+        codeAddress + start, scaleAddress + (start / group) * 4, end - start, group, target + start * size,
+      ]);
     }
     const result = runtime.memory.buffer;
     const values = dtype === "f64" ? new Float64Array(result, target, n) : new Float32Array(result, target, n);

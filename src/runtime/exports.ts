@@ -6,6 +6,8 @@
 export interface KernelExports {
   heap_base(): number;
   simd_level(): number;
+  /** 1 in the threaded build (shared memory), 0 in the others. */
+  thread_support(): number;
 
   add_f64(x: number, y: number, out: number, n: number): void;
   add_f32(x: number, y: number, out: number, n: number): void;
@@ -59,12 +61,16 @@ export interface KernelExports {
   dequantize_uint8_f64(codes: number, scales: number, zeros: number, n: number, group: number, out: number): void;
   quantize_4bit(x: number, n: number, blockSize: number, format: number, absmax: number, packed: number): number;
   dequantize_4bit(packed: number, n: number, blockSize: number, format: number, absmax: number, out: number): void;
+  // QLoRA: Y (batch x m) = X (batch x n) W^T with W m x n in blockwise 4-bit codes, decoded on the fly.
+  fourbit_matvec_f32(x: number, batch: number, n: number, ldx: number, codes: number, absmax: number, blockSize: number, format: number, m: number, y: number, ldy: number, work: number): void;
+  fourbit_matvec_workspace_bytes(batch: number): number;
 }
 
 /** Names of the exports every build must have; loading checks them. */
 export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "heap_base",
   "simd_level",
+  "thread_support",
   "add_f64",
   "add_f32",
   "sub_f64",
@@ -109,4 +115,6 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "dequantize_uint8_f64",
   "quantize_4bit",
   "dequantize_4bit",
+  "fourbit_matvec_f32",
+  "fourbit_matvec_workspace_bytes",
 ];

@@ -9,8 +9,9 @@
 import { rangeError, typeError } from "../errors.js";
 import { HeapAllocator } from "./allocator.js";
 import { REQUIRED_EXPORTS, type KernelExports } from "./exports.js";
+import { ThreadPool } from "./pool.js";
 import { detectFeatures, type EngineFeatures } from "./probe.js";
-import { BACKENDS, currentRuntime, installRuntime, requireRuntime, type BackendName, type Runtime } from "./state.js";
+import { activePool, BACKENDS, currentRuntime, installRuntime, requireRuntime, type BackendName, type Runtime } from "./state.js";
 import { warmUp } from "./warmup.js";
 
 /** Options of `ready()`. */
@@ -30,6 +31,17 @@ export interface ReadyOptions {
   url?: string | URL;
   /** Skip the warm-up calls that get the engine's optimising compiler going. Default false. */
   skipWarmUp?: boolean;
+  /**
+   * Threads the kernels may use, the calling thread included: 1 runs everything on the calling thread;
+   * more starts `threads - 1` workers on the threaded build (the simd kernels compiled for a shared
+   * memory). Where shared memory is unavailable (a browser page that is not cross-origin isolated) the
+   * library falls back to one thread and `backend().threads` is false. The default is the number of
+   * cores, at most 8, when `backend` is not forced and the engine has SIMD and shared memory; 1
+   * otherwise. Only the simd build has a threaded variant, so more than 1 thread with `backend`
+   * "scalar" or "relaxed-simd" throws a RangeError. With `source` or `url`, a value above 1 says that
+   * the module passed is the threaded build.
+   */
+  threads?: number;
 }
 
 /** Description of the build in use and of the engine's features. */
@@ -40,9 +52,9 @@ export interface BackendInfo {
   simd: boolean;
   /** True for the relaxed-simd build (fused multiply-add, results may differ in the last bits). */
   relaxedSimd: boolean;
-  /** True when kernels run on several threads. This release always runs on the calling thread. */
+  /** True when the threaded build is loaded and kernels split large problems across threads. */
   threads: boolean;
-  /** Number of threads kernels use. */
+  /** Number of threads kernels use, the calling thread included (1 without the threaded build). */
   threadCount: number;
   /** Features of the engine, whichever build is loaded. */
   engine: EngineFeatures;
@@ -53,8 +65,10 @@ export interface BackendInfo {
 const SIMD_LEVEL_BACKEND: Record<number, BackendName> = { 0: "scalar", 1: "simd", 2: "relaxed-simd" };
 
 /** Returns the default location of a build. The URLs are literal so that bundlers see and copy the files. */
-function defaultUrl(backend: BackendName): URL {
+function defaultUrl(backend: BackendName | "threads"): URL {
   switch (backend) {
+    case "threads":
+      return new URL("../../wasm/lowrank-threads.wasm", import.meta.url);
     case "relaxed-simd":
       return new URL("../../wasm/lowrank-relaxed-simd.wasm", import.meta.url);
     case "simd":
@@ -95,7 +109,7 @@ async function compileFromUrl(url: URL): Promise<WebAssembly.Module> {
 function checkOptions(options: unknown): ReadyOptions {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) throw typeError("ready", "options", "be an object", options);
-  const { backend, source, url } = options as ReadyOptions;
+  const { backend, source, url, threads } = options as ReadyOptions;
   if (backend !== undefined && !(BACKENDS as ReadonlyArray<unknown>).includes(backend)) {
     throw typeError("ready", "options.backend", `be one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`, backend);
   }
@@ -105,6 +119,15 @@ function checkOptions(options: unknown): ReadyOptions {
   if (url !== undefined && typeof url !== "string" && !(url instanceof URL)) {
     throw typeError("ready", "options.url", "be a string or a URL", url);
   }
+  if (threads !== undefined) {
+    if (typeof threads !== "number") throw typeError("ready", "options.threads", "be a number", threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw rangeError("ready", "options.threads", `be an integer from 1 to ${MAX_THREADS}`, threads);
+    }
+    if (threads > 1 && (backend === "scalar" || backend === "relaxed-simd")) {
+      throw rangeError("ready", "options.threads", `be 1 with backend "${backend}" (only the simd build has a threaded variant)`, threads);
+    }
+  }
   return options as ReadyOptions;
 }
 
@@ -113,15 +136,53 @@ function describe(runtime: Runtime): BackendInfo {
     name: runtime.backend,
     simd: runtime.backend !== "scalar",
     relaxedSimd: runtime.backend === "relaxed-simd",
-    threads: false,
-    threadCount: 1,
+    threads: activePool(runtime) !== undefined,
+    threadCount: activePool(runtime)?.threads ?? 1,
     engine: engineFeatures(),
     memoryBytes: runtime.memory.buffer.byteLength,
   };
 }
 
-async function instantiate(module: WebAssembly.Module, requested: BackendName | undefined): Promise<Runtime> {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+/** Upper bound of `options.threads`. */
+const MAX_THREADS = 64;
+
+/** Cap of the default thread count: beyond it each thread's share of a GEMM or conversion gets small. */
+const MAX_DEFAULT_THREADS = 8;
+
+/**
+ * Maximum size of the threaded build's shared memory, in 64 KiB pages: 65,536 pages, the 4 GiB that
+ * wasm32 can address, as the other builds may grow to. A shared memory cannot move when it grows, so
+ * engines reserve the whole maximum as address space up front (not as memory in use); a host that
+ * cannot reserve that much (a 32-bit one) gets FALLBACK_MAXIMUM_PAGES (1 GiB). It must not exceed the
+ * `maximumMemory` the threads target of asconfig.json declares.
+ */
+const SHARED_MAXIMUM_PAGES = 65536;
+const FALLBACK_MAXIMUM_PAGES = 16384;
+
+/** Returns the number of logical cores, or 1 when the host does not report it. */
+async function coreCount(): Promise<number> {
+  const host = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
+  if (typeof host.navigator?.hardwareConcurrency === "number") return host.navigator.hardwareConcurrency;
+  if (typeof host.process?.versions?.node === "string") {
+    const osModule = "node:os";
+    const os = (await import(/* @vite-ignore */ osModule)) as typeof import("node:os");
+    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  }
+  return 1;
+}
+
+/** Creates the shared memory of the threaded build. */
+function sharedMemory(): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  } catch {
+    return new WebAssembly.Memory({ initial: 1, maximum: FALLBACK_MAXIMUM_PAGES, shared: true });
+  }
+}
+
+async function instantiate(module: WebAssembly.Module, requested: BackendName | undefined, threads: number): Promise<Runtime> {
+  const threaded = threads > 1;
+  const memory = threaded ? sharedMemory() : new WebAssembly.Memory({ initial: 1 });
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
@@ -141,20 +202,44 @@ async function instantiate(module: WebAssembly.Module, requested: BackendName | 
   if (requested !== undefined && requested !== built) {
     throw rangeError("ready", "options.backend", `match the build passed in options.source ("${built}")`, requested);
   }
+  if (threaded && exports.thread_support() !== 1) {
+    throw rangeError("ready", "options.threads", "be 1 unless the module passed is the threaded build", threads);
+  }
   const heap = new HeapAllocator(memory, exports.heap_base());
-  return installRuntime({ backend: built, exports, memory, heap });
+  const pool = threaded ? await ThreadPool.start(module, memory, exports, heap, threads) : undefined;
+  return installRuntime({ backend: built, exports, memory, heap, ...(pool !== undefined ? { pool } : {}) });
 }
 
 let pending: Promise<BackendInfo> | undefined;
 
 // Compiled modules of the package's own builds, so that switching back to a build re-instantiates it
 // without fetching and compiling again (and keeps the code V8 has already optimised).
-const compiled = new Map<BackendName, WebAssembly.Module>();
+const compiled = new Map<BackendName | "threads", WebAssembly.Module>();
+
+async function compiledBuild(build: BackendName | "threads"): Promise<WebAssembly.Module> {
+  const module = compiled.get(build) ?? (await compileFromUrl(defaultUrl(build)));
+  compiled.set(build, module);
+  return module;
+}
+
+/**
+ * Decides how many threads to use: `options.threads` where shared memory exists, else 1; without it,
+ * the core count (capped) when the build is left to the library and the engine has SIMD and shared
+ * memory, else 1.
+ */
+async function threadCount(options: ReadyOptions, engine: EngineFeatures): Promise<number> {
+  if (!engine.sharedMemory) return 1;
+  if (options.threads !== undefined) return options.threads;
+  if (options.backend !== undefined || options.source !== undefined || options.url !== undefined || !engine.simd) return 1;
+  return Math.max(1, Math.min(MAX_DEFAULT_THREADS, await coreCount()));
+}
 
 async function load(options: ReadyOptions): Promise<BackendInfo> {
   const engine = engineFeatures();
   let module: WebAssembly.Module;
   let requested = options.backend;
+  const threads = await threadCount(options, engine);
+  const existing = currentRuntime();
 
   if (options.source !== undefined) {
     module = options.source instanceof WebAssembly.Module ? options.source : await WebAssembly.compile(options.source);
@@ -163,19 +248,28 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
       const missing = requested === "relaxed-simd" ? "relaxed SIMD" : "SIMD";
       throw rangeError("ready", "options.backend", `name a build this engine can run (it lacks ${missing})`, requested);
     }
-    const backend = requested ?? BACKENDS.find((name) => supports(name, engine))!;
+    const backend = threads > 1 ? "simd" : (requested ?? BACKENDS.find((name) => supports(name, engine))!);
     requested = backend;
-    const existing = currentRuntime();
-    if (existing !== undefined && existing.backend === backend && options.url === undefined) return describe(existing);
+    const sameThreads = (existing === undefined ? 1 : (activePool(existing)?.threads ?? 1)) === threads;
+    if (existing !== undefined && existing.backend === backend && sameThreads && options.url === undefined) return describe(existing);
     if (options.url !== undefined) {
       module = await compileFromUrl(new URL(options.url));
     } else {
-      module = compiled.get(backend) ?? (await compileFromUrl(defaultUrl(backend)));
-      compiled.set(backend, module);
+      module = await compiledBuild(threads > 1 ? "threads" : backend);
     }
   }
 
-  const runtime = await instantiate(module, requested);
+  let runtime: Runtime;
+  try {
+    runtime = await instantiate(module, requested, threads);
+  } catch (error) {
+    // A pool that cannot start where threads were not asked for (a page whose content security policy
+    // forbids blob: workers, say) falls back to the best single-threaded build.
+    if (threads === 1 || options.threads !== undefined) throw error;
+    const backend = BACKENDS.find((name) => supports(name, engine))!;
+    runtime = await instantiate(await compiledBuild(backend), backend, 1);
+  }
+  existing?.pool?.close();
   if (options.skipWarmUp !== true) await warmUp(runtime);
   return describe(runtime);
 }
@@ -183,7 +277,15 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
 /**
  * Loads and instantiates a WebAssembly build, and resolves to what `backend()` returns. Call it once,
  * and await it, before any kernel; later calls with the same options resolve at once. Calling it with
- * another backend replaces the loaded build, and resident matrices of the old one become unusable.
+ * another backend or thread count replaces the loaded build (stopping the old one's worker threads),
+ * and resident matrices of the old one become unusable.
+ *
+ * With more than one thread (`options.threads`, or by default where the engine has shared memory),
+ * the threaded build is loaded and `threads - 1` worker threads are started once (Node's
+ * worker_threads, or module Web Workers). They do not keep a Node process alive; `close()` stops them
+ * at once. Large matrix products and number-format conversions are then split across the threads;
+ * calls stay synchronous, because the calling thread computes its own share and waits for the
+ * others (on a browser's main thread by spinning, since it may not block).
  *
  * Throws (rejects with) a TypeError for malformed options, and a RangeError when the requested build
  * needs a feature the engine lacks.
@@ -192,6 +294,7 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
  * import { ready, backend } from "lowrank";
  * await ready();                        // best build: relaxed-simd, simd or scalar
  * await ready({ backend: "scalar" });   // force one
+ * await ready({ threads: 1 });          // no worker threads
  * console.log(backend().name);
  */
 export async function ready(options?: ReadyOptions): Promise<BackendInfo> {
@@ -213,4 +316,19 @@ export async function ready(options?: ReadyOptions): Promise<BackendInfo> {
  */
 export function backend(): BackendInfo {
   return describe(requireRuntime("backend"));
+}
+
+/**
+ * Stops the worker threads of the threaded build, if any. Kernels keep working afterwards, on the
+ * calling thread only, and `backend().threads` turns false; `ready()` with more threads starts a new
+ * pool. Node programs need not call it (idle workers do not keep a process alive); it is for freeing
+ * the threads early, and for tests. Calling it again, or before `ready()`, does nothing.
+ *
+ * @example
+ * await ready({ threads: 4 });
+ * matmul(a, b);
+ * close();   // workers stopped; matmul(a, b) still works, on one thread
+ */
+export function close(): void {
+  currentRuntime()?.pool?.close();
 }

@@ -5,6 +5,7 @@
 import { NotReadyError } from "../errors.js";
 import type { HeapAllocator } from "./allocator.js";
 import type { KernelExports } from "./exports.js";
+import type { ThreadPool } from "./pool.js";
 
 /** Names of the builds, best first. */
 export const BACKENDS = ["relaxed-simd", "simd", "scalar"] as const;
@@ -18,6 +19,8 @@ export interface Runtime {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly heap: HeapAllocator;
+  /** The worker pool of the threaded build; undefined when kernels run on the calling thread only. */
+  readonly pool?: ThreadPool;
   /** Counts loads, so that a resident matrix from an earlier load is recognised as stale. */
   readonly generation: number;
 }
@@ -41,4 +44,9 @@ export function installRuntime(runtime: Omit<Runtime, "generation">): Runtime {
   generations += 1;
   current = { ...runtime, generation: generations };
   return current;
+}
+
+/** Returns the runtime's worker pool while it runs, or undefined (no threaded build, or closed). */
+export function activePool(runtime: Runtime): ThreadPool | undefined {
+  return runtime.pool !== undefined && !runtime.pool.closed ? runtime.pool : undefined;
 }

@@ -39,6 +39,8 @@ export async function warmUp(runtime: Runtime): Promise<void> {
       exports.dequantize_int8_f32(x, y, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, y);
       exports.quantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y + 4 * 8);
       exports.dequantize_4bit(x, WARM_UP_ELEMENTS, WARM_UP_ELEMENTS, 0, y, y);
+      // A 2 x 32 NF4 weight (32 bytes of codes at x, absmax at y) times one input: one SIMD step per row.
+      exports.fourbit_matvec_f32(y, 1, 32, 32, x, y, WARM_UP_ELEMENTS, 0, 2, y + 256, 2, work);
     }
   } finally {
     heap.release(x);

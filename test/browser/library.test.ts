@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { add, ready, seed, randn, transpose, scale, sub, RandomState } from "../../src/index.js";
+import { add, dequantize4bit, matmul, quantize4bit, ready, seed, randn, RandomState, scale, sub, svd, toFloat16, transpose } from "../../src/index.js";
 import reference from "../fixtures/random-reference.json" with { type: "json" };
 import { fromHexBits, ulpDistance } from "../helpers/bits.js";
 import { openBrowser, type BrowserSession, type Page } from "./chromium.js";
@@ -82,4 +82,81 @@ describe("lowrank in Chromium", () => {
       expect(bytes).toEqual(inNode(37));
     });
   }
+
+  for (const backend of ["simd", "scalar"] as const) {
+    it(`forced ${backend} build: svd, matmul, float16 and NF4 match Node`, async () => {
+      await ready({ backend });
+      const n = 23;
+      const values = inputs(n);
+      const browser = await page.evaluate(async ({ backend, n, values }) => {
+        const lowrank = (window as unknown as { lowrank: typeof import("../../src/index.js") }).lowrank;
+        await lowrank.ready({ backend: backend as "simd" });
+        const a = { rows: n, cols: n + 3, data: Float64Array.from(values.a) };
+        const b = { rows: n + 3, cols: n, data: Float64Array.from(values.b) };
+        const f32 = Float32Array.from(values.a);
+        const { U, S, Vt } = lowrank.svd(a);
+        const product = lowrank.matmul(a, b);
+        const product32 = lowrank.matmul({ ...a, data: Float32Array.from(a.data) }, { ...b, data: Float32Array.from(b.data) });
+        const half = lowrank.toFloat16(f32);
+        const nf4 = lowrank.quantize4bit(f32, { type: "nf4" });
+        return {
+          U: Array.from(U.data), S: Array.from(S), Vt: Array.from(Vt.data),
+          product: Array.from(product.data), product32: Array.from(product32.data),
+          half: Array.from(half), codes: Array.from(nf4.codes), absmax: Array.from(nf4.absmax!),
+          decoded: Array.from(lowrank.dequantize4bit(nf4)),
+        };
+      }, { backend, n, values });
+
+      const a = { rows: n, cols: n + 3, data: Float64Array.from(values.a) };
+      const b = { rows: n + 3, cols: n, data: Float64Array.from(values.b) };
+      const f32 = Float32Array.from(values.a);
+      const { U, S, Vt } = svd(a);
+      const nf4 = quantize4bit(f32, { type: "nf4" });
+      expect(Float64Array.from(browser.U)).toEqualBits(U.data as Float64Array);
+      expect(Float64Array.from(browser.S)).toEqualBits(S as Float64Array);
+      expect(Float64Array.from(browser.Vt)).toEqualBits(Vt.data as Float64Array);
+      expect(Float64Array.from(browser.product)).toEqualBits(matmul(a, b).data as Float64Array);
+      const product32 = matmul({ ...a, data: Float32Array.from(a.data) }, { ...b, data: Float32Array.from(b.data) });
+      expect(Float32Array.from(browser.product32)).toEqualBits(product32.data as Float32Array);
+      expect(browser.half).toEqual(Array.from(toFloat16(f32)));
+      expect(browser.codes).toEqual(Array.from(nf4.codes));
+      expect(Float32Array.from(browser.absmax)).toEqualBits(nf4.absmax!);
+      expect(Float32Array.from(browser.decoded)).toEqualBits(dequantize4bit(nf4) as Float32Array);
+    });
+  }
+
+  it("float16 conversion agrees with Math.f16round and Float16Array", async () => {
+    const mismatches = await page.evaluate(async () => {
+      const lowrank = (window as unknown as { lowrank: typeof import("../../src/index.js") }).lowrank;
+      await lowrank.ready();
+      const engine = globalThis as unknown as { Float16Array?: new (values: ArrayLike<number>) => ArrayLike<number> & { buffer: ArrayBuffer }; Math: { f16round?: (x: number) => number } };
+      if (engine.Float16Array === undefined || engine.Math.f16round === undefined) return ["this browser has no Float16Array"];
+      // A million float32 bit patterns: random ones, plus every pattern near the float16 edges.
+      const bits = new Uint32Array(1 << 20);
+      let state = 12345;
+      for (let i = 0; i < bits.length; i++) {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        bits[i] = state;
+      }
+      const edges = [0x477fe000, 0x477ff000, 0x33800000, 0x33000000, 0x38800000, 0x387fc000, 0x7f800001, 0xffc00001];
+      edges.forEach((edge, k) => {
+        for (let d = -512; d < 512; d++) bits[k * 1024 + d + 512] = (edge + d) >>> 0;
+      });
+      const values = new Float32Array(bits.buffer);
+      const ours = lowrank.fromFloat16(lowrank.toFloat16(values));
+      const native = new Float32Array(new engine.Float16Array(values) as unknown as ArrayLike<number>);
+      const found: string[] = [];
+      for (let i = 0; i < values.length && found.length < 5; i++) {
+        const x = values[i]!;
+        const rounded = engine.Math.f16round!(x);
+        if (Number.isNaN(x)) {
+          if (!Number.isNaN(ours[i]!) || !Number.isNaN(native[i]!)) found.push(`NaN at ${i}`);
+          continue;
+        }
+        if (!Object.is(ours[i], rounded) || !Object.is(ours[i], native[i])) found.push(`${x}: ours ${ours[i]}, f16round ${rounded}, Float16Array ${native[i]}`);
+      }
+      return found;
+    });
+    expect(mismatches).toEqual([]);
+  });
 });

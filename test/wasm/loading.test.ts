@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { add, backend, fromArrays, NotReadyError, ready, resident } from "../../src/index.js";
 import { detectFeatures } from "../../src/runtime/probe.js";
@@ -30,7 +31,11 @@ describe("ready()", () => {
     let best = "scalar";
     if (engine.simd) best = "simd";
     if (engine.relaxedSimd) best = "relaxed-simd";
-    expect(info.name).toBe(best);
+    // With shared memory and several cores the default is the threaded build, which is the simd one.
+    const threads = engine.simd && engine.sharedMemory ? Math.min(8, availableParallelism()) : 1;
+    expect(info.threadCount).toBe(threads);
+    expect(info.threads).toBe(threads > 1);
+    expect(info.name).toBe(threads > 1 ? "simd" : best);
     await loadBackend();
   });
 

@@ -1,19 +1,10 @@
-#!/usr/bin/env python3
-"""Times numpy on the number-format operations of bench/suites/quant.ts and prints the latency samples
-in milliseconds as JSON: {"samples": [...]}.
-
-    python3 bench/python/quant_numpy.py OPERATION N SECONDS
-
-OPERATION is f32_to_f16, f16_to_f32, int8_quantize, int8_dequantize, nf4_quantize or nf4_dequantize.
-The 8-bit and 4-bit versions are vectorised numpy implementations of lowrank's rules (per-row int8 on
-a square matrix; NF4 in blocks of 64). Each sample is one call, output allocation included.
+"""numpy's counterpart of bench/suites/quant.ts: astype for float16, and vectorised numpy versions of
+lowrank's int8 (per row, on a square matrix) and NF4 (blocks of 64) rules. Each call allocates its
+output, as numpy code does.
 """
-import json
-import sys
-import time
+import timing  # first: it reports a missing numpy as a skip
 
 import numpy as np
-
 NF4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
                 -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
                 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
@@ -53,40 +44,28 @@ def nf4_dequantize(packed, absmax, block=64):
     return (NF4[codes].reshape(-1, block) * absmax[:, None]).reshape(-1)
 
 
-def main():
-    operation, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+def make_case(params):
+    operation, n = params["operation"], params["n"]
     rng = np.random.default_rng(1)
     x = rng.standard_normal(n).astype(np.float32)
+    side = int(round(n**0.5))
     if operation == "f32_to_f16":
-        call = lambda: x.astype(np.float16)
-    elif operation == "f16_to_f32":
+        return lambda: x.astype(np.float16)
+    if operation == "f16_to_f32":
         h = x.astype(np.float16)
-        call = lambda: h.astype(np.float32)
-    elif operation == "int8_quantize":
-        side = int(round(n ** 0.5))
+        return lambda: h.astype(np.float32)
+    if operation == "int8_quantize":
         w = x[: side * side].reshape(side, side)
-        call = lambda: int8_quantize(w)
-    elif operation == "int8_dequantize":
-        side = int(round(n ** 0.5))
+        return lambda: int8_quantize(w)
+    if operation == "int8_dequantize":
         codes, scales = int8_quantize(x[: side * side].reshape(side, side))
-        call = lambda: int8_dequantize(codes, scales)
-    elif operation == "nf4_quantize":
-        call = lambda: nf4_quantize(x)
-    elif operation == "nf4_dequantize":
+        return lambda: int8_dequantize(codes, scales)
+    if operation == "nf4_quantize":
+        return lambda: nf4_quantize(x)
+    if operation == "nf4_dequantize":
         packed, absmax = nf4_quantize(x)
-        call = lambda: nf4_dequantize(packed, absmax)
-    else:
-        raise SystemExit(f"quant_numpy: unknown operation {operation!r}")
-    for _ in range(3):
-        call()
-    samples = []
-    deadline = time.perf_counter() + seconds
-    while len(samples) < 5 or time.perf_counter() < deadline:
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"samples": samples}))
+        return lambda: nf4_dequantize(packed, absmax)
+    raise ValueError(f"quant.py: unknown operation {operation!r}")
 
 
-if __name__ == "__main__":
-    main()
+timing.main(make_case)

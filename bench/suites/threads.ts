@@ -1,0 +1,116 @@
+// The threaded build against one thread. Each case runs `ready({ threads: 1 })` (the simd build)
+// beside `ready({ threads: 2 })`, and `ready({ threads: N })` for the machine's core count when that
+// is more; the `activate` hook switches builds. The summary states the ratios and checks:
+//   GEMM f32 at n = 1024, copies in and out included: 2 threads at least 1.8x one thread;
+//   float16 conversion of 16M values already in wasm memory: 2 threads at least 1.5x one thread.
+// Smaller products show where splitting stops paying (the threshold in src/runtime/parallel.ts).
+import { availableParallelism } from "node:os";
+import { matmul, ready, RandomState, type Matrix } from "../../src/index.js";
+import { parallelConvert } from "../../src/runtime/parallel.js";
+import { requireRuntime, type Runtime } from "../../src/runtime/state.js";
+import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
+import type { Suite } from "./index.js";
+
+/** Thread counts measured: 1, 2 and the machine's cores (at most 8) when that differs. */
+function threadCounts(): number[] {
+  const cores = Math.min(8, availableParallelism());
+  return [...new Set([1, 2, cores])].filter((threads) => threads <= Math.max(2, cores));
+}
+
+function implementationName(threads: number): string {
+  return `lowrank threads: ${threads}`;
+}
+
+function randomF32(rng: RandomState, rows: number, cols: number): Matrix {
+  return { rows, cols, data: Float32Array.from(rng.randn(rows * cols)) };
+}
+
+function gemmCase(rng: RandomState, n: number): BenchCase {
+  const a = randomF32(rng, n, n);
+  const b = randomF32(rng, n, n);
+  const implementations: Implementation[] = threadCounts().map((threads) => ({
+    name: implementationName(threads),
+    kind: "build",
+    activate: () => ready({ threads }),
+    run: () => {
+      const c = matmul(a, b);
+      if (Number.isNaN(c.data[0])) throw new Error("bench threads: NaN in the product");
+      return c;
+    },
+  }));
+  return { suite: "threads", operation: "matmul f32", size: `${n}x${n}x${n}`, flops: 2 * n ** 3, sizeValue: n, implementations };
+}
+
+/** float32 -> float16 on n values that stay in wasm memory: the kernels alone, no copies. */
+function residentConversionCase(rng: RandomState, n: number): BenchCase {
+  const values = Float32Array.from(rng.randn(1 << 16), (x) => x * 1000);
+  const implementations: Implementation[] = threadCounts().map((threads) => {
+    let owner: Runtime | undefined;
+    let source = 0;
+    let target = 0;
+    return {
+      name: implementationName(threads),
+      kind: "build",
+      activate: async () => {
+        await ready({ threads });
+        const runtime = requireRuntime("bench");
+        // The blocks survive while this build stays loaded; a new load starts a new memory.
+        if (owner === runtime) return;
+        owner = runtime;
+        source = runtime.heap.allocate(n * 4, "bench");
+        target = runtime.heap.allocate(n * 2, "bench");
+        const view = new Float32Array(runtime.memory.buffer, source, n);
+        for (let i = 0; i < n; i += values.length) view.set(values.subarray(0, Math.min(values.length, n - i)), i);
+      },
+      run: () => parallelConvert(requireRuntime("bench"), "f32_to_f16", source, 4, target, 2, n),
+    };
+  });
+  const label = n >= 1 << 20 ? `${n >> 20}M` : `${n >> 10}K`;
+  return { suite: "threads", operation: "f32 -> f16 resident", size: label, values: n, sizeValue: n, implementations };
+}
+
+function find(records: CaseRecord[], operation: string, size: string, threads: number): CaseRecord | undefined {
+  return records.find((r) => r.operation === operation && r.size === size && r.implementation === implementationName(threads));
+}
+
+export const threadsSuite: Suite = {
+  name: "threads",
+  async cases({ quick }) {
+    const rng = new RandomState(5);
+    const sizes = quick ? [128, 512] : [128, 256, 512, 1024];
+    const conversions = quick ? [1 << 20] : [1 << 16, 1 << 20, 1 << 24];
+    return [...sizes.map((n) => gemmCase(rng, n)), ...conversions.map((n) => residentConversionCase(rng, n))];
+  },
+
+  summarise(records) {
+    const lines = ["threads summary: speed of each thread count against threads: 1 (median times)"];
+    const keys = [...new Set(records.map((r) => `${r.operation}|${r.size}`))];
+    for (const key of keys) {
+      const [operation, size] = key.split("|") as [string, string];
+      const single = find(records, operation, size, 1);
+      if (single === undefined) continue;
+      const ratios = threadCounts()
+        .filter((threads) => threads > 1)
+        .map((threads) => {
+          const record = find(records, operation, size, threads);
+          return record === undefined ? `${threads} threads: not measured` : `${threads} threads ${(single.medianMs / record.medianMs).toFixed(2)}x`;
+        });
+      lines.push(`  ${`${operation} ${size}`.padEnd(30)} 1 thread ${single.medianMs.toFixed(2).padStart(9)} ms   ${ratios.join("   ")}`);
+    }
+
+    lines.push("targets (2 threads against 1):");
+    const check = (label: string, operation: string, size: string, goal: number) => {
+      const single = find(records, operation, size, 1);
+      const two = find(records, operation, size, 2);
+      if (single === undefined || two === undefined) {
+        lines.push(`  ${label}: not measured`);
+        return;
+      }
+      const ratio = single.medianMs / two.medianMs;
+      lines.push(`  ${label}: ${ratio.toFixed(2)}x (target ${goal.toFixed(2)}x) ${ratio >= goal ? "met" : "MISSED"}`);
+    };
+    check("matmul f32 n=1024, copies included", "matmul f32", "1024x1024x1024", 1.8);
+    check("float16 conversion of 16M resident values", "f32 -> f16 resident", "16M", 1.5);
+    return lines.join("\n");
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * Splitting kernel calls across the threads of the threaded build. Every helper here runs the whole
+ * call on the calling thread when there is no pool or the problem is below its threshold, so callers
+ * use them unconditionally.
+ *
+ * GEMM is split by blocks of C: the larger of m and n is cut into one contiguous range per thread, in
+ * whole register tiles. Every element of C is then computed by the same code with the same k
+ * blocking, so results are bit-identical whatever the thread count. Each share gets its own packing
+ * workspace, allocated here by the calling thread.
+ *
+ * Elementwise kernels (conversions, quantizers) are split into contiguous ranges of values, cut on
+ * group or block boundaries where the kernel works per group.
+ */
+import type { DType } from "../matrix.js";
+import type { CallScope } from "./operands.js";
+import type { Job, KernelName } from "./pool.js";
+import { activePool, type Runtime } from "./state.js";
+
+/**
+ * Sizes below which a call stays on one thread, and the alignment of elementwise ranges. Tests lower
+ * the thresholds to 0 so that small inputs reach the split paths.
+ */
+export const PARALLEL_PARAMS = {
+  /**
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. A round trip to a worker
+   * (wake, run nothing, wait) measured 7-30 us with ThreadPool.run on a 2-core AMD EPYC under Node 20,
+   * and one thread runs about 44 GFLOP/s in f32, so a split pays once each half takes longer than
+   * that: n of about 70-100 for a square product. NOTE: that machine was shared and busy, so the
+   * crossover itself could not be timed cleanly; re-measure on idle cores before tuning this.
+   */
+  gemmFlops: 2 * 96 * 96 * 96,
+  /**
+   * Values below which a conversion or quantizer runs on one thread: float32 -> float16 converts about
+   * 2.2 billion values per second on one thread, so 32K values per half take about the round trip.
+   */
+  rangeValues: 1 << 16,
+  /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
+  rangeAlignment: 64,
+};
+
+/** Rows of the GEMM register tile (assembly/gemm/params.ts MR). */
+const GEMM_MR = 4;
+
+/** Columns of the GEMM register tile (assembly/gemm/params.ts nr): two 128-bit vectors. */
+function gemmNr(dtype: DType): number {
+  return dtype === "f64" ? 4 : 8;
+}
+
+/**
+ * Cuts [0, n) into at most `parts` contiguous ranges whose starts are multiples of `unit`, as even as
+ * that allows. Returns [start, end) pairs; fewer than `parts` when n is small.
+ */
+export function splitRange(n: number, unit: number, parts: number): Array<[number, number]> {
+  const units = Math.ceil(n / unit);
+  const count = Math.max(1, Math.min(parts, units));
+  const ranges: Array<[number, number]> = [];
+  for (let p = 0; p < count; p++) {
+    const start = Math.floor((units * p) / count) * unit;
+    const end = Math.min(n, Math.floor((units * (p + 1)) / count) * unit);
+    if (end > start) ranges.push([start, end]);
+  }
+  return ranges;
+}
+
+/** Threads a call of `size` may use: the pool's, or 1 below `threshold` or without a pool. */
+function threadsFor(runtime: Runtime, size: number, threshold: number): number {
+  const pool = activePool(runtime);
+  return pool === undefined || size < threshold ? 1 : pool.threads;
+}
+
+/** Runs the jobs: on the pool when there is more than one, otherwise on the calling thread. */
+function runJobs(runtime: Runtime, jobs: Job[]): number[] {
+  const pool = activePool(runtime);
+  if (jobs.length > 1 && pool !== undefined) return pool.run(jobs);
+  const kernel = runtime.exports[jobs[0]!.kernel] as (...args: number[]) => unknown;
+  const result = kernel(...jobs[0]!.args);
+  return [typeof result === "number" ? result : 0];
+}
+
+/** Operands of one GEMM call: addresses in bytes, leading dimensions in elements. */
+export interface GemmCall {
+  dtype: DType;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  beta: number;
+  c: number;
+  ldc: number;
+}
+
+/**
+ * Computes C = alpha op(A) op(B) + beta C (see gemm<T> in assembly/gemm/driver.ts), split by blocks
+ * of C across the pool's threads when the product is large enough. Workspaces come from `scope`.
+ */
+export function parallelGemm(runtime: Runtime, scope: CallScope, call: GemmCall): void {
+  const { dtype, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc } = call;
+  const kernels = runtime.exports;
+  const kernel: KernelName = dtype === "f64" ? "gemm_f64" : "gemm_f32";
+  const workspaceBytes = dtype === "f64" ? kernels.gemm_workspace_bytes_f64 : kernels.gemm_workspace_bytes_f32;
+  const size = dtype === "f64" ? 8 : 4;
+  const reads = alpha !== 0 && k > 0;
+  const threads = reads ? threadsFor(runtime, 2 * m * n * k, PARALLEL_PARAMS.gemmFlops) : 1;
+
+  const jobs: Job[] = [];
+  if (threads === 1) {
+    const work = scope.allocate(workspaceBytes(m, n, k));
+    jobs.push({ kernel, args: [transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work] });
+  } else if (m >= n) {
+    // Rows of C: rows of op(A), which start at a + i lda (or at column i of a stored A^T).
+    for (const [i0, i1] of splitRange(m, GEMM_MR, threads)) {
+      const rows = i1 - i0;
+      const aShare = transA ? a + i0 * size : a + i0 * lda * size;
+      const work = scope.allocate(workspaceBytes(rows, n, k));
+      jobs.push({ kernel, args: [transA ? 1 : 0, transB ? 1 : 0, rows, n, k, alpha, aShare, lda, b, ldb, beta, c + i0 * ldc * size, ldc, work] });
+    }
+  } else {
+    // Columns of C: columns of op(B), which start at b + j (or at row j of a stored B^T).
+    for (const [j0, j1] of splitRange(n, gemmNr(dtype), threads)) {
+      const cols = j1 - j0;
+      const bShare = transB ? b + j0 * ldb * size : b + j0 * size;
+      const work = scope.allocate(workspaceBytes(m, cols, k));
+      jobs.push({ kernel, args: [transA ? 1 : 0, transB ? 1 : 0, m, cols, k, alpha, a, lda, bShare, ldb, beta, c + j0 * size, ldc, work] });
+    }
+  }
+  runJobs(runtime, jobs);
+}
+
+/**
+ * Runs an elementwise kernel over n values, split into ranges when n is large enough. `unit` is the
+ * granularity a range start must respect (a group size, say); `argsFor(start, end)` returns the
+ * kernel's arguments for values [start, end). Returns each range's start and the kernel's result.
+ */
+export function parallelRanges(
+  runtime: Runtime,
+  kernel: KernelName,
+  n: number,
+  unit: number,
+  argsFor: (start: number, end: number) => number[],
+): Array<{ start: number; result: number }> {
+  const threads = threadsFor(runtime, n, PARALLEL_PARAMS.rangeValues);
+  const alignment = unit * Math.max(1, Math.round(PARALLEL_PARAMS.rangeAlignment / unit));
+  const ranges = threads === 1 ? [[0, n] as [number, number]] : splitRange(n, alignment, threads);
+  const results = runJobs(runtime, ranges.map(([start, end]) => ({ kernel, args: argsFor(start, end) })));
+  return ranges.map(([start], index) => ({ start, result: results[index]! }));
+}
+
+/**
+ * Converts n values at `source` into `target` with a kernel of signature (source, target, n),
+ * split into ranges. `sourceBytes` and `targetBytes` are the element sizes.
+ */
+export function parallelConvert(runtime: Runtime, kernel: KernelName, source: number, sourceBytes: number, target: number, targetBytes: number, n: number): void {
+  parallelRanges(runtime, kernel, n, 1, (start, end) => [source + start * sourceBytes, target + start * targetBytes, end - start]);
+}
+
+/**
+ * Runs a quantizer over n values in groups of `group`, split on multiples of `unit` (a multiple of
+ * `group`, default `group`); `argsFor(start, end, firstGroup)` returns the kernel's arguments for
+ * values [start, end). The kernels return the index of the first group whose scale is not finite
+ * within their range, or -1; this returns that index over the whole input, or -1.
+ */
+export function parallelQuantize(
+  runtime: Runtime,
+  kernel: KernelName,
+  n: number,
+  group: number,
+  argsFor: (start: number, end: number, firstGroup: number) => number[],
+  unit = group,
+): number {
+  const ranges = parallelRanges(runtime, kernel, n, unit, (start, end) => argsFor(start, end, start / group));
+  const bad = ranges.find(({ result }) => result >= 0);
+  return bad === undefined ? -1 : bad.start / group + bad.result;
+}

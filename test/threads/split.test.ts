@@ -1,0 +1,165 @@
+// The threaded build against one thread: matrix products and number formats give the same bits with
+// 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, quantize4bit, quantizeInt8, ready,
+  RandomState, toBfloat16, toFloat16, type DType, type Matrix,
+} from "../../src/index.js";
+import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
+import { ThreadPool } from "../../src/runtime/pool.js";
+
+const THREAD_COUNTS = [1, 2, 3];
+const saved = { ...PARALLEL_PARAMS };
+
+beforeAll(() => {
+  PARALLEL_PARAMS.gemmFlops = 0;
+  PARALLEL_PARAMS.rangeValues = 0;
+});
+
+afterAll(() => {
+  Object.assign(PARALLEL_PARAMS, saved);
+});
+
+/**
+ * Runs `compute` once per thread count and returns the results in the order of THREAD_COUNTS. Checks
+ * that the runs with several threads did hand work to the pool.
+ */
+async function withEachThreadCount<T>(compute: () => T): Promise<T[]> {
+  const results: T[] = [];
+  for (const threads of THREAD_COUNTS) {
+    const info = await ready({ threads });
+    expect(info.threadCount).toBe(threads);
+    const run = vi.spyOn(ThreadPool.prototype, "run");
+    try {
+      results.push(compute());
+      if (threads > 1) expect(run).toHaveBeenCalled();
+      else expect(run).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+    }
+  }
+  return results;
+}
+
+function randomMatrix(rng: RandomState, rows: number, cols: number, dtype: DType, stride = cols): Matrix {
+  const data = dtype === "f64" ? new Float64Array(rows * stride) : new Float32Array(rows * stride);
+  for (let i = 0; i < data.length; i++) data[i] = rng.randn();
+  return { rows, cols, data, stride };
+}
+
+describe("ready with threads", () => {
+  it("reports the threaded build", async () => {
+    const info = await ready({ threads: 2 });
+    expect(info).toMatchObject({ name: "simd", simd: true, threads: true, threadCount: 2 });
+    expect(backend().threadCount).toBe(2);
+  });
+
+  it("one thread loads the simd build", async () => {
+    const info = await ready({ threads: 1 });
+    expect(info).toMatchObject({ name: "simd", threads: false, threadCount: 1 });
+  });
+
+  it("rejects invalid thread counts", async () => {
+    await expect(ready({ threads: 0 })).rejects.toThrow(RangeError);
+    await expect(ready({ threads: 2.5 })).rejects.toThrow(RangeError);
+    await expect(ready({ threads: "2" as unknown as number })).rejects.toThrow(TypeError);
+    await expect(ready({ threads: 2, backend: "scalar" })).rejects.toThrow(/only the simd build has a threaded variant/);
+  });
+});
+
+describe("matmul across threads", () => {
+  // m >= n splits rows of C, m < n columns; sizes off the 4 x 8 tile, with k beyond one 256 block.
+  const SHAPES = [
+    [37, 23, 29],
+    [23, 37, 29],
+    [5, 3, 300],
+    [3, 70, 2],
+    [130, 9, 513],
+  ] as const;
+
+  for (const dtype of ["f32", "f64"] as const) {
+    for (const [m, n, k] of SHAPES) {
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        it(`${dtype} ${m}x${n}x${k} transA=${transA} transB=${transB}`, async () => {
+          const rng = new RandomState(m * 1000 + n + k);
+          const a = transA ? randomMatrix(rng, k, m, dtype, m + 2) : randomMatrix(rng, m, k, dtype, k + 2);
+          const b = transB ? randomMatrix(rng, n, k, dtype) : randomMatrix(rng, k, n, dtype);
+          const start = randomMatrix(rng, m, n, dtype, n + 1);
+          const results = await withEachThreadCount(() => {
+            const out = { ...start, data: start.data.slice() };
+            matmul(a, b, { transA, transB, alpha: 0.75, beta: -1.5, out });
+            return out.data;
+          });
+          for (const result of results.slice(1)) expect(result).toEqualBits(results[0]!);
+        });
+      }
+    }
+  }
+});
+
+describe("number formats across threads", () => {
+  const rng = new RandomState(11);
+  const values = Float32Array.from(rng.randn(10_007), (x) => x * 3000);
+  const wide = Float64Array.from(rng.randn(5_003), (x) => x * 1e-5);
+
+  it("float16 and bfloat16 both ways", async () => {
+    const results = await withEachThreadCount(() => {
+      const half = toFloat16(values);
+      const brain = toBfloat16(wide);
+      return { half, brain, back: fromFloat16(half, { dtype: "f64" }), brainBack: fromBfloat16(brain) };
+    });
+    for (const result of results.slice(1)) {
+      expect(result.half).toEqual(results[0]!.half);
+      expect(result.brain).toEqual(results[0]!.brain);
+      expect(result.back).toEqualBits(results[0]!.back);
+      expect(result.brainBack).toEqualBits(results[0]!.brainBack);
+    }
+  });
+
+  it("int8 quantizers both ways", async () => {
+    const results = await withEachThreadCount(() => {
+      const blocks = quantizeInt8(values, { granularity: "block", blockSize: 100 });
+      const affine = quantizeInt8(wide, { scheme: "affine", granularity: "block", blockSize: 64 });
+      return { blocks, affine, decoded: dequantizeInt8(blocks), affineDecoded: dequantizeInt8(affine) };
+    });
+    for (const result of results.slice(1)) {
+      expect(result.blocks.codes).toEqual(results[0]!.blocks.codes);
+      expect(result.blocks.scales).toEqualBits(results[0]!.blocks.scales);
+      expect(result.affine.codes).toEqual(results[0]!.affine.codes);
+      expect((result.affine as { zeroPoints: Uint8Array }).zeroPoints).toEqual((results[0]!.affine as { zeroPoints: Uint8Array }).zeroPoints);
+      expect(result.decoded).toEqualBits(results[0]!.decoded);
+      expect(result.affineDecoded).toEqualBits(results[0]!.affineDecoded);
+    }
+  });
+
+  it("4-bit with an odd block size", async () => {
+    const results = await withEachThreadCount(() => {
+      const nf4 = quantize4bit(values, { type: "nf4", blockSize: 63 });
+      const fp4 = quantize4bit(values, { type: "fp4", blockSize: 64 });
+      return { nf4, fp4, nf4Decoded: dequantize4bit(nf4), fp4Decoded: dequantize4bit(fp4) };
+    });
+    for (const result of results.slice(1)) {
+      expect(result.nf4.codes).toEqual(results[0]!.nf4.codes);
+      expect(result.fp4.codes).toEqual(results[0]!.fp4.codes);
+      expect(result.nf4Decoded).toEqualBits(results[0]!.nf4Decoded);
+      expect(result.fp4Decoded).toEqualBits(results[0]!.fp4Decoded);
+    }
+  });
+
+  it("names the same bad value on every thread count", async () => {
+    const bad = values.slice();
+    bad[9_000] = NaN;
+    bad[9_500] = Infinity;
+    const messages = await withEachThreadCount(() => {
+      try {
+        quantizeInt8(bad, { granularity: "block", blockSize: 50 });
+      } catch (error) {
+        expect(error).toBeInstanceOf(RangeError);
+        return (error as Error).message;
+      }
+      return "no error";
+    });
+    expect(messages[0]).toMatch(/NaN at index 9000/);
+    for (const message of messages.slice(1)) expect(message).toBe(messages[0]);
+  });
+});
