@@ -5,8 +5,7 @@
  */
 import { matmul } from "../linalg/matmul.js";
 import { norm } from "../linalg/norm.js";
-import { sub } from "../linalg/elementwise.js";
-import { svd } from "../linalg/svd.js";
+import { lowRank } from "../lowrank/lowrank.js";
 import type { Matrix } from "../matrix.js";
 import { errorStats } from "../quant/error-stats.js";
 import { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from "../quant/float16.js";
@@ -93,15 +92,9 @@ export function runDemo(options: { seed: number; size: number; rank: number }): 
   const w = new RandomState(seed).randn(size, size);
   const n = w.rows * w.cols;
 
-  // B = U_k and A = S_k V_k^T from the thin SVD.
-  // NOTE: lowRank (the low-rank module) computes the same factors; switch to it once it is merged.
-  const { U, S, Vt } = svd(w);
-  const B: Matrix = { rows: w.rows, cols: k, data: new Float64Array(w.rows * k) };
-  const A: Matrix = { rows: k, cols: w.cols, data: new Float64Array(k * w.cols) };
-  for (let i = 0; i < w.rows; i++) for (let j = 0; j < k; j++) B.data[i * k + j] = U.data[i * U.cols + j]!;
-  for (let i = 0; i < k; i++) for (let j = 0; j < w.cols; j++) A.data[i * w.cols + j] = S[i]! * Vt.data[i * Vt.cols + j]!;
+  // B = U_k and A = S_k V_k^T, the article's split of the truncated SVD.
+  const { B, A, S, residualFro: errorFrobenius } = lowRank(w, k);
   const BA = matmul(B, A);
-  const errorFrobenius = norm(sub(w, BA));
   const normW = norm(w);
 
   // Each format's round trip.

@@ -8,6 +8,7 @@ import { ready } from "../runtime/load.js";
 import { UsageError } from "./args.js";
 import { demoCommand } from "./demo.js";
 import { inspectCommand } from "./inspect.js";
+import { loraCommand } from "./lora.js";
 import { quantizeCommand } from "./quantize.js";
 import { rankCommand } from "./rank.js";
 
@@ -20,6 +21,9 @@ Commands:
                         rank, scaling and the energy each rank keeps
   rank FILE             singular values of a weight matrix, error against rank, bytes saved
   quantize FILE         size and error of each tensor in f16, bf16, int8, nf4 and fp4; -o writes them
+  lora resize ADAPTER   truncate a PEFT LoRA adapter to a smaller rank, keeping each pair's scaling
+  lora extract BASE TUNED
+                        make a LoRA adapter from the difference of two weight files
 
 Every command takes --help for its options, and --json for output that scripts read.
 Exit codes: 0 success, 1 unreadable or malformed file, 2 bad arguments.`;
@@ -31,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   rank: rankCommand,
   quantize: quantizeCommand,
+  lora: loraCommand,
 };
 
 /** Runs the command line on `argv` (without the node and script paths); returns the exit code. */
