@@ -229,7 +229,7 @@ function renderLora(report: LoraReport): string {
 }
 
 /** Returns the longest prefix, ending at a dot, that all names share. */
-function commonPrefix(names: readonly string[]): string {
+export function commonPrefix(names: readonly string[]): string {
   if (names.length < 2) return "";
   let prefix = names[0]!;
   for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);

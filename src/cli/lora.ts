@@ -12,6 +12,7 @@ import { writeSafetensors, type SafetensorsTensorInput } from "../io/safetensors
 import { UsageError, parseArguments, type CommandSpec } from "./args.js";
 import { FileError, adapterConfigPath, asFileError, openTensorFile, type TensorFile } from "./files.js";
 import { formatNumber, formatTable } from "./format.js";
+import { commonPrefix } from "./inspect.js";
 import { Progress } from "./progress.js";
 
 const USAGE = `Usage: lowrank lora <resize|extract> ...
@@ -161,7 +162,8 @@ async function resizeCommand(argv: readonly string[]): Promise<number> {
   const rows = [];
   const progress = new Progress("lora resize", adapter.pairs.length);
   try {
-    for (const pair of adapter.pairs) {
+    const ordered = [...adapter.pairs].sort((a, b) => a.module.localeCompare(b.module, "en", { numeric: true }));
+    for (const pair of ordered) {
       const result = loraResize({ A: pair.A, B: pair.B, scaling: pair.scaling, fanInFanOut: pair.fanInFanOut }, rank, { alpha: alphaFor(pair.scaling), useRslora });
       const names = factorNames(file, pair.module);
       tensors.set(names.A, { dtype: "F32", shape: [result.A.rows, result.A.cols], data: float32(result.A) });
@@ -209,11 +211,13 @@ async function resizeCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const f = (value: number): string => formatNumber(value, 6);
+  const prefix = commonPrefix(rows.map((row) => row.module));
   console.log(
     [
+      ...(prefix === "" ? [] : [`Modules under ${prefix}:`, ""]),
       formatTable(
         ["module", "dW shape", "r", "new r", "scaling", "energy kept", "relative error"],
-        rows.map((row) => [row.module, `${row.out} x ${row.in}`, String(row.rankBefore), String(row.rank), f(row.scaling), `${(100 * row.energyKept).toFixed(3)}%`, f(row.errorRelative)]),
+        rows.map((row) => [row.module.slice(prefix.length), `${row.out} x ${row.in}`, String(row.rankBefore), String(row.rank), f(row.scaling), `${(100 * row.energyKept).toFixed(3)}%`, f(row.errorRelative)]),
       ),
       "",
       `Wrote ${written.model} (${written.bytes} bytes, against ${file.entries.reduce((sum, entry) => sum + entry.bytes, 0)}) and ${written.config}: r ${config.r}, lora_alpha ${formatNumber(config.lora_alpha, 8)}`,

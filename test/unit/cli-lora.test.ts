@@ -109,7 +109,8 @@ describe("lowrank lora resize", () => {
     const out = join(scratch, "distilbert.safetensors");
     const { stdout, code } = await lowrank("lora", "resize", join(DATA, "lora", "selvintuscano__distilbert-lora-finetune-amazon-polarity"), "--rank", "2", "-o", out);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/layer\.0\.attention\.q_lin\s+768 x 768\s+4\s+2\s+8\s+75\.1\d\d%/);
+    expect(stdout).toContain("Modules under base_model.model.distilbert.transformer.layer.:");
+    expect(stdout).toMatch(/\n0\.attention\.q_lin\s+768 x 768\s+4\s+2\s+8\s+75\.1\d\d%/);
     expect(stdout).toContain(`and ${join(scratch, "adapter_config.json")}: r 2, lora_alpha 16`);
   });
 
