@@ -10,8 +10,9 @@
 // Every matrix is dense row-major (leading dimension = columns). All scratch comes from `work`, whose
 // size in bytes the matching *WorkspaceBytes function returns; blocks are carved from it in the same
 // order by both, each rounded up to 64 bytes.
-import { applyLeftReflectors, applyRightReflectors, bidiagonalize, factorQr } from "./householder";
+import { applyLeftReflectors, applyRightReflectors, factorQr } from "./householder";
 import { bidiagonalSvd } from "./bdsqr";
+import { bidiagonalizeBlocked, bidiagonalizeWorkspaceBytes } from "./blocked";
 import { epsilonOf, safeMinOf, scaleInPlace } from "./vector";
 import { transposeBlocked } from "../elementwise/transpose";
 
@@ -54,6 +55,7 @@ function tallWorkspaceBytes<T>(m: i32, n: i32, job: i32): usize {
   if (viaQr(m, n)) bytes += blockBytes<T>(<i64>n * n); // R
   if (vectors) bytes += blockBytes<T>(<i64>n * n); // Ub^T
   bytes += blockBytes<T>(4 * <i64>n); // rotations
+  bytes += bidiagonalizeWorkspaceBytes<T>(viaQr(m, n) ? n : m, n);
   return bytes;
 }
 
@@ -139,7 +141,8 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
     }
     bRows = n;
   }
-  bidiagonalize<T>(bRows, n, b, n, s, e, tauq, taup, w);
+  const reduction = carve<u8>(bidiagonalizeWorkspaceBytes<T>(bRows, n));
+  bidiagonalizeBlocked<T>(bRows, n, b, n, s, e, tauq, taup, reduction);
 
   // The bidiagonal SVD rotates Ub^T and Vb^T, both n x n, starting from the identity.
   let ubt: usize = 0;
