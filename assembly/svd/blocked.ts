@@ -7,7 +7,7 @@
 // column, a right reflector u[1..] right of the superdiagonal in its row.
 import { gemm, gemmWorkspaceBytes } from "../gemm/driver";
 import { gemv } from "../gemm/gemv";
-import { bidiagonalize, factorQr, generateReflector, reflectorBeta, reflectorTau } from "./householder";
+import { applyLeftReflectors, applyRightReflectors, bidiagonalize, factorQr, generateReflector, reflectorBeta, reflectorTau } from "./householder";
 import { axpy, dot, scaleInPlace } from "./vector";
 import { bidiagBlock, bidiagCrossover, reflectorBlock, reflectorCrossover } from "./params";
 
@@ -141,4 +141,157 @@ function reducePanel<T>(m: i32, n: i32, nb: i32, a: usize, lda: i32, d: usize, e
     scaleInPlace<T>(m - i - 1, tp, at<T>(xi, i + 1));
     memory.fill(xi, 0, <usize>(i + 1) * sizeof<T>());
   }
+}
+
+/**
+ * The upper triangular T of a block of k reflectors with H_0 H_1 ... H_{k-1} = I - V T V^T (LAPACK's
+ * dlarft, forward), from the Gram matrix G = V^T V (k x k, leading dimension k): T(i, i) = tau_i and
+ * T(0:i, i) = -tau_i T(0:i, 0:i) G(0:i, i). T (k x k) gets zeros below its diagonal.
+ */
+function triangularFactor<T>(k: i32, gram: usize, tau: usize, t: usize): void {
+  memory.fill(t, 0, <usize>k * <usize>k * sizeof<T>());
+  for (let i = 0; i < k; i++) {
+    const taui = load<T>(at<T>(tau, i));
+    store<T>(element<T>(t, k, i, i), taui);
+    for (let p = 0; p < i; p++) {
+      let sum: T = <T>0;
+      for (let q = p; q < i; q++) sum += load<T>(element<T>(t, k, p, q)) * load<T>(element<T>(gram, k, q, i));
+      store<T>(element<T>(t, k, p, i), -taui * sum);
+    }
+  }
+}
+
+/** Bytes of workspace the blocked reflector applications need for a C of up to `size` rows and columns. */
+export function reflectorsWorkspaceBytes<T>(size: i32): usize {
+  const kb = reflectorBlock;
+  let bytes = blockBytes<T>(<i64>kb * size); // V or U^T
+  bytes += 2 * blockBytes<T>(<i64>kb * kb); // G and T
+  bytes += 2 * blockBytes<T>(<i64>kb * size); // the two k x cols products
+  bytes += gemmWorkspaceBytes<T>(size, size, size);
+  return bytes;
+}
+
+/**
+ * Copies left reflectors j0..j0+k-1 (columns of `a`, unit lower trapezoidal from (j0, j0)) into the
+ * dense rows x k matrix v with its ones and zeros, and builds their T from V^T V.
+ */
+function extractLeftBlock<T>(k: i32, rows: i32, a: usize, lda: i32, tau: usize, v: usize, gram: usize, t: usize, gemmWork: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const target = at<T>(v, r * k);
+    const source = element<T>(a, lda, r, 0);
+    for (let p = 0; p < k; p++) store<T>(at<T>(target, p), p < r ? load<T>(at<T>(source, p)) : p == r ? <T>1 : <T>0);
+  }
+  gemm<T>(true, false, k, k, rows, <T>1, v, k, v, k, <T>0, gram, k, gemmWork);
+  triangularFactor<T>(k, gram, tau, t);
+}
+
+/**
+ * C = (I - V T V^T) C, or with `transpose` C = (I - V T^T V^T) C, for the rows x cols C (leading
+ * dimension ldc), V rows x k and T k x k (LAPACK's dlarfb from the left, three matrix products).
+ */
+function applyBlockLeft<T>(transpose: bool, k: i32, rows: i32, cols: i32, v: usize, t: usize, c: usize, ldc: i32, w1: usize, w2: usize, gemmWork: usize): void {
+  gemm<T>(true, false, k, cols, rows, <T>1, v, k, c, ldc, <T>0, w1, cols, gemmWork);
+  gemm<T>(transpose, false, k, cols, k, <T>1, t, k, w1, cols, <T>0, w2, cols, gemmWork);
+  gemm<T>(false, false, rows, cols, k, <T>-1, v, k, w2, cols, <T>1, c, ldc, gemmWork);
+}
+
+/**
+ * C = H_0 H_1 ... H_{count-1} C (as applyLeftReflectors) in blocks of reflectorBlock reflectors,
+ * the last block first; with `transpose`, C = H_{count-1} ... H_0 C, the first block first. Below
+ * reflectorCrossover reflectors it is applyLeftReflectors (transpose false only). `work` holds
+ * reflectorsWorkspaceBytes<T>(max(rows, cols)) bytes.
+ */
+export function applyLeftReflectorsBlocked<T>(transpose: bool, count: i32, a: usize, lda: i32, tau: usize, rows: i32, cols: i32, c: usize, ldc: i32, work: usize): void {
+  const kb = reflectorBlock;
+  const size = max(rows, cols);
+  if (!transpose && count < reflectorCrossover) {
+    applyLeftReflectors<T>(count, a, lda, tau, rows, cols, c, ldc, work);
+    return;
+  }
+  const v = work;
+  const gram = v + blockBytes<T>(<i64>kb * size);
+  const t = gram + blockBytes<T>(<i64>kb * kb);
+  const w1 = t + blockBytes<T>(<i64>kb * kb);
+  const w2 = w1 + blockBytes<T>(<i64>kb * size);
+  const gemmWork = w2 + blockBytes<T>(<i64>kb * size);
+  const blocks = (count + kb - 1) / kb;
+  for (let b = 0; b < blocks; b++) {
+    const j0 = (transpose ? b : blocks - 1 - b) * kb;
+    const k = min(kb, count - j0);
+    extractLeftBlock<T>(k, rows - j0, element<T>(a, lda, j0, j0), lda, at<T>(tau, j0), v, gram, t, gemmWork);
+    applyBlockLeft<T>(transpose, k, rows - j0, cols, v, t, at<T>(c, j0 * ldc), ldc, w1, w2, gemmWork);
+  }
+}
+
+/**
+ * C = C G_{count-1} ... G_0 (as applyRightReflectors: reflector k in row k of `a` from column k + 1,
+ * acting on columns k+1.. of the rows x cols C) in blocks of reflectorBlock, the last block first:
+ * C := C - (C U) T^T U^T per block. Below reflectorCrossover it is applyRightReflectors. `work` holds
+ * reflectorsWorkspaceBytes<T>(max(rows, cols)) bytes.
+ */
+export function applyRightReflectorsBlocked<T>(count: i32, a: usize, lda: i32, tau: usize, rows: i32, cols: i32, c: usize, ldc: i32, work: usize): void {
+  const kb = reflectorBlock;
+  if (count < reflectorCrossover) {
+    applyRightReflectors<T>(count, a, lda, tau, rows, cols, c, ldc);
+    return;
+  }
+  const size = max(rows, cols);
+  const ut = work;
+  const gram = ut + blockBytes<T>(<i64>kb * size);
+  const t = gram + blockBytes<T>(<i64>kb * kb);
+  const w1 = t + blockBytes<T>(<i64>kb * kb);
+  const w2 = w1 + blockBytes<T>(<i64>kb * size);
+  const gemmWork = w2 + blockBytes<T>(<i64>kb * size);
+  const blocks = (count + kb - 1) / kb;
+  for (let b = blocks - 1; b >= 0; b--) {
+    const j0 = b * kb;
+    const k = min(kb, count - j0);
+    const length = cols - j0 - 1;
+
+    // U^T (k x length): row p is reflector j0 + p over columns j0+1.., with its one at p.
+    for (let p = 0; p < k; p++) {
+      const target = at<T>(ut, p * length);
+      memory.fill(target, 0, <usize>p * sizeof<T>());
+      store<T>(at<T>(target, p), <T>1);
+      memory.copy(at<T>(target, p + 1), element<T>(a, lda, j0 + p, j0 + p + 2), <usize>(length - p - 1) * sizeof<T>());
+    }
+    gemm<T>(false, true, k, k, length, <T>1, ut, length, ut, length, <T>0, gram, k, gemmWork);
+    triangularFactor<T>(k, gram, at<T>(tau, j0), t);
+
+    const block = at<T>(c, j0 + 1);
+    gemm<T>(false, true, rows, k, length, <T>1, block, ldc, ut, length, <T>0, w1, k, gemmWork);
+    gemm<T>(false, true, rows, k, k, <T>1, w1, k, t, k, <T>0, w2, k, gemmWork);
+    gemm<T>(false, false, rows, length, k, <T>-1, w2, k, ut, length, <T>1, block, ldc, gemmWork);
+  }
+}
+
+/** Bytes of workspace factorQrBlocked needs for an m x n matrix. */
+export function factorQrWorkspaceBytes<T>(m: i32, n: i32): usize {
+  return reflectorsWorkspaceBytes<T>(max(m, n)) + blockBytes<T>(n);
+}
+
+/**
+ * Householder QR of the m x n matrix at `a`, with the outputs of factorQr: panels of reflectorBlock
+ * columns are factored unblocked and applied to the columns right of them as one block
+ * (LAPACK's dgeqrf); the last reflectorCrossover columns or fewer are factored unblocked.
+ */
+export function factorQrBlocked<T>(m: i32, n: i32, a: usize, lda: i32, tau: usize, work: usize): void {
+  const kb = reflectorBlock;
+  const size = min(m, n);
+  const w = work;
+  const blockWork = w + blockBytes<T>(n);
+  const v = blockWork;
+  const gram = v + blockBytes<T>(<i64>kb * max(m, n));
+  const t = gram + blockBytes<T>(<i64>kb * kb);
+  const w1 = t + blockBytes<T>(<i64>kb * kb);
+  const w2 = w1 + blockBytes<T>(<i64>kb * max(m, n));
+  const gemmWork = w2 + blockBytes<T>(<i64>kb * max(m, n));
+  let j = 0;
+  for (; size - j > reflectorCrossover && n - j > kb; j += kb) {
+    const panel = element<T>(a, lda, j, j);
+    factorQr<T>(m - j, kb, panel, lda, at<T>(tau, j), w);
+    extractLeftBlock<T>(kb, m - j, panel, lda, at<T>(tau, j), v, gram, t, gemmWork);
+    applyBlockLeft<T>(true, kb, m - j, n - j - kb, v, t, at<T>(panel, kb), lda, w1, w2, gemmWork);
+  }
+  factorQr<T>(m - j, n - j, element<T>(a, lda, j, j), lda, at<T>(tau, j), w);
 }

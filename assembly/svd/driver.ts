@@ -2,17 +2,25 @@
 // the bidiagonal reduction, the bidiagonal SVD and the assembly of U and V^T by applying the
 // reflectors. The twin of src/baseline/svdKernel.ts.
 //
-// NOTE: everything here is unblocked (level-2 row loops): the bidiagonal reduction is not yet in
-// dlabrd's blocked form and U, V^T are assembled one reflector at a time, and vectors always come from
-// QR iteration. At 500 x 500 the thin SVD measured about 5x numpy's gesdd. Blocking both through the
-// GEMM kernel and a divide-and-conquer bidiagonal SVD (dbdsdc) are what would close the gap.
+// The reductions and the reflector applications are blocked (blocked.ts: dlabrd panels, compact WY
+// products through the GEMM kernel) above the crossovers in params.ts.
+//
+// NOTE: vectors always come from QR iteration, whose plane rotations take most of the thin SVD's
+// time on large matrices. A divide-and-conquer bidiagonal SVD (dbdsdc) would remove most of it.
 //
 // Every matrix is dense row-major (leading dimension = columns). All scratch comes from `work`, whose
 // size in bytes the matching *WorkspaceBytes function returns; blocks are carved from it in the same
 // order by both, each rounded up to 64 bytes.
-import { applyLeftReflectors, applyRightReflectors, factorQr } from "./householder";
 import { bidiagonalSvd } from "./bdsqr";
-import { bidiagonalizeBlocked, bidiagonalizeWorkspaceBytes } from "./blocked";
+import {
+  applyLeftReflectorsBlocked,
+  applyRightReflectorsBlocked,
+  bidiagonalizeBlocked,
+  bidiagonalizeWorkspaceBytes,
+  factorQrBlocked,
+  factorQrWorkspaceBytes,
+  reflectorsWorkspaceBytes,
+} from "./blocked";
 import { epsilonOf, safeMinOf, scaleInPlace } from "./vector";
 import { transposeBlocked } from "../elementwise/transpose";
 
@@ -55,8 +63,15 @@ function tallWorkspaceBytes<T>(m: i32, n: i32, job: i32): usize {
   if (viaQr(m, n)) bytes += blockBytes<T>(<i64>n * n); // R
   if (vectors) bytes += blockBytes<T>(<i64>n * n); // Ub^T
   bytes += blockBytes<T>(4 * <i64>n); // rotations
-  bytes += bidiagonalizeWorkspaceBytes<T>(viaQr(m, n) ? n : m, n);
+  bytes += blockedWorkspaceBytes<T>(m, n);
   return bytes;
+}
+
+/** Bytes of the scratch the blocked reductions and reflector applications share, one at a time. */
+function blockedWorkspaceBytes<T>(m: i32, n: i32): usize {
+  const reduction = bidiagonalizeWorkspaceBytes<T>(viaQr(m, n) ? n : m, n);
+  const qrBytes = factorQrWorkspaceBytes<T>(m, n);
+  return max(reduction, max(qrBytes, reflectorsWorkspaceBytes<T>(max(m, n))));
 }
 
 /** Bytes of workspace `svd` needs for an m x n matrix and the given job. */
@@ -126,13 +141,14 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
   const taup = carve<T>(n);
   const tauQr = carve<T>(n);
   const w = carve<T>(max(m, max(n, uCols)));
+  const blocked = carve<u8>(blockedWorkspaceBytes<T>(m, n));
 
   // Tall matrices: A = Q1 R first, then bidiagonalize the n x n R.
   const qrFirst = viaQr(m, n);
   let b = a;
   let bRows = m;
   if (qrFirst) {
-    factorQr<T>(m, n, a, n, tauQr, w);
+    factorQrBlocked<T>(m, n, a, n, tauQr, blocked);
     b = carve<T>(<i64>n * n);
     memory.fill(b, 0, <usize>n * n * sizeof<T>());
     for (let i = 0; i < n; i++) {
@@ -141,8 +157,7 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
     }
     bRows = n;
   }
-  const reduction = carve<u8>(bidiagonalizeWorkspaceBytes<T>(bRows, n));
-  bidiagonalizeBlocked<T>(bRows, n, b, n, s, e, tauq, taup, reduction);
+  bidiagonalizeBlocked<T>(bRows, n, b, n, s, e, tauq, taup, blocked);
 
   // The bidiagonal SVD rotates Ub^T and Vb^T, both n x n, starting from the identity.
   let ubt: usize = 0;
@@ -157,16 +172,16 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
 
   if (vectors) {
     // V^T = Vb^T P^T.
-    applyRightReflectors<T>(n - 1, b, n, taup, n, n, vt, n);
+    applyRightReflectorsBlocked<T>(n - 1, b, n, taup, n, n, vt, n, blocked);
 
     // U = Q [Ub 0; 0 I], the identity block only for the full U.
     identity<T>(m, uCols, u);
     transposeBlocked<T>(ubt, n, n, n, u, uCols);
     if (qrFirst) {
-      applyLeftReflectors<T>(n, b, n, tauq, n, uCols, u, uCols, w);
-      applyLeftReflectors<T>(n, a, n, tauQr, m, uCols, u, uCols, w);
+      applyLeftReflectorsBlocked<T>(false, n, b, n, tauq, n, uCols, u, uCols, blocked);
+      applyLeftReflectorsBlocked<T>(false, n, a, n, tauQr, m, uCols, u, uCols, blocked);
     } else {
-      applyLeftReflectors<T>(n, a, n, tauq, m, uCols, u, uCols, w);
+      applyLeftReflectorsBlocked<T>(false, n, a, n, tauq, m, uCols, u, uCols, blocked);
     }
   }
 
@@ -176,7 +191,7 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
 
 /** Bytes of workspace `qr` needs for an m x n matrix with a Q of qCols columns. */
 export function qrWorkspaceBytes<T>(m: i32, n: i32, qCols: i32): usize {
-  return blockBytes<T>(min(m, n)) + blockBytes<T>(max(n, qCols)) + 64;
+  return blockBytes<T>(min(m, n)) + blockBytes<T>(max(n, qCols)) + max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))) + 64;
 }
 
 /**
@@ -188,7 +203,8 @@ export function qr<T>(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, 
   const k = min(m, n);
   const tau = carve<T>(k);
   const w = carve<T>(max(n, qCols));
-  factorQr<T>(m, n, a, n, tau, w);
+  const blocked = carve<u8>(max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))));
+  factorQrBlocked<T>(m, n, a, n, tau, blocked);
   memory.fill(r, 0, <usize>rRows * n * sizeof<T>());
   for (let i = 0; i < min(rRows, k); i++) {
     const offset = (<usize>i * n + i) * sizeof<T>();
@@ -196,6 +212,6 @@ export function qr<T>(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, 
   }
   if (qCols > 0) {
     identity<T>(m, qCols, q);
-    applyLeftReflectors<T>(k, a, n, tau, m, qCols, q, qCols, w);
+    applyLeftReflectorsBlocked<T>(false, k, a, n, tau, m, qCols, q, qCols, blocked);
   }
 }
