@@ -1,6 +1,6 @@
-// Blocked Householder algorithms, where most of the work runs through the GEMM kernel: the
+// Blocked Householder algorithms, where most of the work runs through the GEMM kernel. They are the
 // bidiagonal reduction in LAPACK's dgebrd/dlabrd form, the triangular factor of a block of
-// reflectors (dlarft) and its application as matrix products (dlarfb), and the blocked QR (dgeqrf).
+// reflectors (dlarft), its application as matrix products (dlarfb) and the blocked QR (dgeqrf).
 // Block sizes and crossovers come from params.ts. The unblocked twins are in householder.ts.
 //
 // Storage is row-major, as in householder.ts: a left reflector keeps v[1..] below the diagonal in its
@@ -40,7 +40,7 @@ export function bidiagonalizeWorkspaceBytes<T>(m: i32, n: i32): usize {
  * A = Q B P^T, with the same outputs as `bidiagonalize`: d, e, tauq, taup and the reflectors in `a`.
  * Panels of nb columns are reduced by `reducePanel`, each followed by the trailing update
  * A := A - V Y^T - X U^T as two matrix products; the last bidiagCrossover columns or fewer are reduced
- * unblocked. `work` holds bidiagonalizeWorkspaceBytes<T>(m, n) bytes, 64-byte aligned.
+ * unblocked. `work` is bidiagonalizeWorkspaceBytes<T>(m, n) bytes, 64-byte aligned.
  */
 export function bidiagonalizeBlocked<T>(m: i32, n: i32, a: usize, lda: i32, d: usize, e: usize, tauq: usize, taup: usize, work: usize): void {
   const nb = bidiagBlock;
@@ -144,7 +144,7 @@ function reducePanel<T>(m: i32, n: i32, nb: i32, a: usize, lda: i32, d: usize, e
 }
 
 /**
- * The upper triangular T of a block of k reflectors with H_0 H_1 ... H_{k-1} = I - V T V^T (LAPACK's
+ * Builds the upper triangular T of a block of k reflectors with H_0 H_1 ... H_{k-1} = I - V T V^T (LAPACK's
  * dlarft, forward), from the Gram matrix G = V^T V (k x k, leading dimension k): T(i, i) = tau_i and
  * T(0:i, i) = -tau_i T(0:i, 0:i) G(0:i, i). T (k x k) gets zeros below its diagonal.
  */
@@ -271,9 +271,9 @@ export function factorQrWorkspaceBytes<T>(m: i32, n: i32): usize {
 }
 
 /**
- * Householder QR of the m x n matrix at `a`, with the outputs of factorQr: panels of reflectorBlock
- * columns are factored unblocked and applied to the columns right of them as one block
- * (LAPACK's dgeqrf); the last reflectorCrossover columns or fewer are factored unblocked.
+ * Computes the Householder QR of the m x n matrix at `a`, with the outputs of factorQr (LAPACK's
+ * dgeqrf). Panels of reflectorBlock columns are factored unblocked, then applied to the columns right
+ * of them as one block. The last reflectorCrossover columns or fewer are factored unblocked.
  */
 export function factorQrBlocked<T>(m: i32, n: i32, a: usize, lda: i32, tau: usize, work: usize): void {
   const kb = reflectorBlock;

@@ -1,17 +1,19 @@
 // The SVD and QR drivers: scaling, the QR pre-reduction of tall matrices, the transpose of wide ones,
 // the bidiagonal reduction, the bidiagonal SVD and the assembly of U and V^T by applying the
-// reflectors. The twin of src/baseline/svdKernel.ts.
+// reflectors. The twin of src/baseline/svdKernel.ts, which stays unblocked and uses QR iteration.
 //
 // The reductions and the reflector applications are blocked (blocked.ts: dlabrd panels, compact WY
 // products through the GEMM kernel) above the crossovers in params.ts.
 //
-// NOTE: vectors always come from QR iteration, whose plane rotations take most of the thin SVD's
-// time on large matrices. A divide-and-conquer bidiagonal SVD (dbdsdc) would remove most of it.
+// Vectors of bidiagonal matrices above divideCrossover come from divide and conquer (bdsdc.ts), the
+// rest from QR iteration (bdsqr.ts), which also gives every values-only result.
 //
 // Every matrix is dense row-major (leading dimension = columns). All scratch comes from `work`, whose
 // size in bytes the matching *WorkspaceBytes function returns; blocks are carved from it in the same
 // order by both, each rounded up to 64 bytes.
 import { bidiagonalSvd } from "./bdsqr";
+import { divideAndConquerSvd, divideWorkspaceBytes } from "./bdsdc";
+import { divideCrossover } from "./params";
 import {
   applyLeftReflectorsBlocked,
   applyRightReflectorsBlocked,
@@ -62,6 +64,7 @@ function tallWorkspaceBytes<T>(m: i32, n: i32, job: i32): usize {
   bytes += blockBytes<T>(max(m, max(n, uCols))); // w
   if (viaQr(m, n)) bytes += blockBytes<T>(<i64>n * n); // R
   if (vectors) bytes += blockBytes<T>(<i64>n * n); // Ub^T
+  if (vectors && n > divideCrossover) bytes += divideWorkspaceBytes<T>(n);
   bytes += blockBytes<T>(4 * <i64>n); // rotations
   bytes += blockedWorkspaceBytes<T>(m, n);
   return bytes;
@@ -168,7 +171,12 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
   }
   const rotations = carve<T>(4 * <i64>n);
   const vectorCols = vectors ? n : 0;
-  const status = bidiagonalSvd<T>(n, s, e, vt, n, vectorCols, ubt, n, vectorCols, rotations);
+  let status = 0;
+  if (vectors && n > divideCrossover) {
+    status = divideAndConquerSvd<T>(n, s, e, vt, n, ubt, n, carve<u8>(divideWorkspaceBytes<T>(n)));
+  } else {
+    status = bidiagonalSvd<T>(n, s, e, vt, n, vectorCols, ubt, n, vectorCols, rotations);
+  }
 
   if (vectors) {
     // V^T = Vb^T P^T.

@@ -1,6 +1,6 @@
 // Block sizes and crossovers of the SVD and QR kernels, in one place. They are module globals rather
-// than constants so that tests can lower them (svd_set_params) and reach the blocked paths on small
-// matrices, as faer's tests lower its recursion threshold; svd_reset_params restores the defaults.
+// than constants, so tests can lower them (svd_set_params) to reach the blocked paths on small
+// matrices, as faer's tests lower its recursion threshold. svd_reset_params restores the defaults.
 //
 // Defaults measured on a 2-core AMD EPYC, Node 20, f64 (see the commit that set them).
 
@@ -16,24 +16,35 @@ export const DEFAULT_REFLECTOR_BLOCK: i32 = 32;
 /** Fewer reflectors than this are applied one at a time. */
 export const DEFAULT_REFLECTOR_CROSSOVER: i32 = 48;
 
+/** Vectors of a bidiagonal matrix above this order come from divide and conquer, below from QR iteration. */
+export const DEFAULT_DIVIDE_CROSSOVER: i32 = 64;
+
+/** Divide and conquer splits until a piece has at most this many rows (LAPACK's smlsiz is 25). */
+export const DEFAULT_DIVIDE_LEAF: i32 = 25;
+
 export let bidiagBlock: i32 = DEFAULT_BIDIAG_BLOCK;
 export let bidiagCrossover: i32 = DEFAULT_BIDIAG_CROSSOVER;
 export let reflectorBlock: i32 = DEFAULT_REFLECTOR_BLOCK;
 export let reflectorCrossover: i32 = DEFAULT_REFLECTOR_CROSSOVER;
+export let divideCrossover: i32 = DEFAULT_DIVIDE_CROSSOVER;
+export let divideLeaf: i32 = DEFAULT_DIVIDE_LEAF;
 
 /** The largest block any blocked path may use, which bounds the workspace. */
 // @ts-ignore: decorator
 @inline export const MAX_BLOCK: i32 = 128;
 
 /**
- * Sets the block sizes and crossovers; a value <= 0 keeps the current one. Blocks are clamped to
- * 1..MAX_BLOCK and each crossover is raised to at least its block.
+ * Sets the block sizes, crossovers and the divide-and-conquer leaf size. A value <= 0 keeps the
+ * current one. Blocks are clamped to 1..MAX_BLOCK, each block crossover is raised to at least its
+ * block, and leaves have at least 2 rows.
  */
-export function setParams(bidiagNb: i32, bidiagNx: i32, reflectorNb: i32, reflectorNx: i32): void {
+export function setParams(bidiagNb: i32, bidiagNx: i32, reflectorNb: i32, reflectorNx: i32, divideNx: i32, leaf: i32): void {
   if (bidiagNb > 0) bidiagBlock = min(bidiagNb, MAX_BLOCK);
   if (bidiagNx > 0) bidiagCrossover = bidiagNx;
   if (reflectorNb > 0) reflectorBlock = min(reflectorNb, MAX_BLOCK);
   if (reflectorNx > 0) reflectorCrossover = reflectorNx;
+  if (divideNx > 0) divideCrossover = divideNx;
+  if (leaf > 0) divideLeaf = max(leaf, 2);
   bidiagCrossover = max(bidiagCrossover, bidiagBlock);
   reflectorCrossover = max(reflectorCrossover, reflectorBlock);
 }
@@ -43,4 +54,6 @@ export function resetParams(): void {
   bidiagCrossover = DEFAULT_BIDIAG_CROSSOVER;
   reflectorBlock = DEFAULT_REFLECTOR_BLOCK;
   reflectorCrossover = DEFAULT_REFLECTOR_CROSSOVER;
+  divideCrossover = DEFAULT_DIVIDE_CROSSOVER;
+  divideLeaf = DEFAULT_DIVIDE_LEAF;
 }

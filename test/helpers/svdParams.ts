@@ -7,13 +7,23 @@ export interface SvdParams {
   bidiagCrossover?: number;
   reflectorBlock?: number;
   reflectorCrossover?: number;
+  divideCrossover?: number;
+  divideLeaf?: number;
 }
 
 /** Sets the given parameters in the loaded build; the others keep their values. */
 export function setSvdParams(params: SvdParams): void {
   const runtime = currentRuntime();
   if (runtime === undefined) throw new Error("setSvdParams: no build is loaded");
-  runtime.exports.svd_set_params(params.bidiagBlock ?? 0, params.bidiagCrossover ?? 0, params.reflectorBlock ?? 0, params.reflectorCrossover ?? 0);
+  const { exports } = runtime;
+  exports.svd_set_params(
+    params.bidiagBlock ?? 0,
+    params.bidiagCrossover ?? 0,
+    params.reflectorBlock ?? 0,
+    params.reflectorCrossover ?? 0,
+    params.divideCrossover ?? 0,
+    params.divideLeaf ?? 0,
+  );
 }
 
 /** Restores every parameter's default in the loaded build. */

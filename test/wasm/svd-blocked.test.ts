@@ -1,6 +1,7 @@
 // The blocked paths of the SVD and QR kernels (panel bidiagonalization, reflectors applied in compact
-// WY form, blocked QR) on small matrices, reached by lowering the block sizes and crossovers: the same
-// LAPACK-driver-style ratios as svd.test.ts, and agreement with the singular values of the default path.
+// WY form, blocked QR) and divide and conquer for the bidiagonal SVD, on small matrices. Lowered
+// block sizes, crossovers and leaf sizes reach them. The checks are the LAPACK-driver-style ratios of
+// svd.test.ts and agreement with the singular values of the default path.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { qr, svd, type Matrix } from "../../src/index.js";
 import { loadBackend } from "../helpers/backend.js";
@@ -29,7 +30,7 @@ afterAll(() => {
 
 const RATIO_LIMIT = 30;
 
-/** Square, tall below and above the QR crossover (m >= 1.6 n), and wide; none a multiple of a block. */
+/** Square, tall below and above the QR crossover (m >= 1.6 n), and wide; most not a multiple of a block. */
 const SHAPES: Array<[number, number]> = [[2, 2], [7, 7], [9, 9], [23, 23], [40, 40], [30, 25], [61, 20], [90, 9], [25, 30], [13, 47]];
 
 /** Lowered settings: tiny blocks, blocks of one, and blocks close to the size. */
@@ -39,6 +40,16 @@ const SETTINGS: Array<[string, SvdParams]> = [
   ["blocks of 8", { bidiagBlock: 8, bidiagCrossover: 8, reflectorBlock: 8, reflectorCrossover: 8 }],
 ];
 
+/**
+ * Divide and conquer from order 3 up, with leaves of 2 rows (the deepest recursion), 3 and 6, alone
+ * and with the blocked reductions. Default QR iteration gives the reference values.
+ */
+const DIVIDE_SETTINGS: Array<[string, SvdParams]> = [
+  ["leaves of 2", { divideCrossover: 2, divideLeaf: 2 }],
+  ["leaves of 3", { divideCrossover: 3, divideLeaf: 3 }],
+  ["leaves of 6, blocks of 3", { divideCrossover: 6, divideLeaf: 6, bidiagBlock: 3, bidiagCrossover: 4, reflectorBlock: 3, reflectorCrossover: 4 }],
+];
+
 /** Singular values by the default (unblocked at these sizes) path; the caller sets its parameters again. */
 function defaultValues(a: Matrix): ArrayLike<number> {
   resetSvdParams();
@@ -46,7 +57,7 @@ function defaultValues(a: Matrix): ArrayLike<number> {
 }
 
 describe.each(["f64", "f32"] as const)("blocked svd %s", (dtype: DType) => {
-  test.each(SETTINGS)("%s", (_name, params) => {
+  test.each([...SETTINGS, ...DIVIDE_SETTINGS])("%s", (_name, params) => {
     let seed = 101;
     for (const type of [...MATRIX_TYPES, ...EXTRA_MATRIX_TYPES]) {
       for (const [m, n] of SHAPES) {
