@@ -65,16 +65,16 @@ let leafWork: usize = 0;
 let zs: usize = 0; // z of the merge, by local index (n + 1)
 let dl: usize = 0; // d of the merge, by local index
 let ds: usize = 0; // d of the kept entries, in increasing order, scaled
-let zk: usize = 0; // z of the kept entries, scaled, then recomputed
+let zk: usize = 0; // z of the kept entries, scaled
 let mu: usize = 0; // each root as sigma^2 - ds[origin]^2
-let deltas: usize = 0; // a column of ds[j] - ds[origin] for one root
-let spare: usize = 0;
-let order: usize = 0; // i32: local indices sorted by d
+let deltas: usize = 0; // ds[j] - ds[origin] for the root being solved, later a row of scratch
+let zhat: usize = 0; // z recomputed from the roots (Gu and Eisenstat)
+let order: usize = 0; // i32: local indices sorted by d, later the rows' positions in sel
 let kept: usize = 0; // i32: local indices of the kept entries, in increasing d
 let origins: usize = 0; // i32: the pole each root is measured from
-let mat: usize = 0;
-let sel: usize = 0;
-let out: usize = 0;
+let mat: usize = 0; // the merge's singular vectors, one per row (count x count)
+let sel: usize = 0; // the old rows the vectors combine, gathered
+let out: usize = 0; // the new rows, before they are scattered back
 let gemmWork: usize = 0;
 
 /**
@@ -100,8 +100,8 @@ export function divideAndConquerSvd<T>(n: i32, d: usize, e: usize, vt: usize, ld
   zk = ds + vector;
   mu = zk + vector;
   deltas = mu + vector;
-  spare = deltas + vector;
-  order = spare + vector;
+  zhat = deltas + vector;
+  order = zhat + vector;
   kept = order + indices;
   origins = kept + indices;
   mat = origins + indices;
@@ -431,7 +431,7 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
       const dNext = get<T>(ds, i + 1);
       product *= -gap<T>(j, i) / ((dNext - dj) * (dNext + dj));
     }
-    set<T>(spare, j, copysign<T>(sqrt<T>(abs<T>(product)), get<T>(zk, j)));
+    set<T>(zhat, j, copysign<T>(sqrt<T>(abs<T>(product)), get<T>(zk, j)));
   }
 
   // Right vectors v_i = (D^2 - sigma_i^2)^-1 z into the rows of mat, normalized.
@@ -439,14 +439,14 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
     const row = at<T>(mat, i * count);
     let sum: T = <T>0;
     for (let j = 0; j < count; j++) {
-      const value = get<T>(spare, j) / gap<T>(j, i);
+      const value = get<T>(zhat, j) / gap<T>(j, i);
       set<T>(row, j, value);
       sum += value * value;
     }
     const inverse = <T>1 / sqrt<T>(sum);
     for (let j = 0; j < count; j++) set<T>(row, j, get<T>(row, j) * inverse);
   }
-  applyVectors<T>(count, r0, m, false);
+  applyVectors<T>(count, r0, m, nl + 1, false);
 
   // Left vectors u_i = (-1, d_j z_j / (d_j^2 - sigma_i^2)), normalized.
   for (let i = 0; i < count; i++) {
@@ -454,14 +454,14 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
     set<T>(row, 0, <T>-1);
     let sum: T = <T>1;
     for (let j = 1; j < count; j++) {
-      const value = (get<T>(ds, j) * get<T>(spare, j)) / gap<T>(j, i);
+      const value = (get<T>(ds, j) * get<T>(zhat, j)) / gap<T>(j, i);
       set<T>(row, j, value);
       sum += value * value;
     }
     const inverse = <T>1 / sqrt<T>(sum);
     for (let j = 0; j < count; j++) set<T>(row, j, get<T>(row, j) * inverse);
   }
-  applyVectors<T>(count, r0, n, true);
+  applyVectors<T>(count, r0, n, nl + 1, true);
 
   // The kept entries' new singular values, sigma_i = sqrt(ds[o]^2 + mu_i), unscaled.
   for (let i = 0; i < count; i++) {
@@ -473,16 +473,58 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
 }
 
 /**
- * Rows kept[i] of the node's block of ut (`left`) or vt, cols wide, become sum_j mat[i][j] times
- * the old rows kept[j]: one count x cols x count product, gathered and scattered through sel and out.
+ * Replaces rows kept[i] of the node's block of ut (`left`) or vt, cols wide, by sum_j mat[i][j] times
+ * the old rows kept[j]. The rows of the upper half are zero right of column `split` and those of the
+ * lower half left of it, unless deflation rotated them together, so the rows are grouped as upper,
+ * mixed and lower and each side of `split` is one product over the groups that reach it: about half
+ * the work of one dense product (the column types of LAPACK's dlasd3). Rows go through sel and out.
  */
-function applyVectors<T>(count: i32, r0: i32, cols: i32, left: bool): void {
+function applyVectors<T>(count: i32, r0: i32, cols: i32, split: i32, left: bool): void {
   const rowBytes = <usize>cols * sizeof<T>();
+
+  // The group of each old row: 0 upper, 1 mixed, 2 lower.
+  let upper = 0;
+  let mixed = 0;
   for (let k = 0; k < count; k++) {
     const row = r0 + load<i32>(kept + <usize>k * 4);
-    memory.copy(sel + <usize>k * rowBytes, left ? utRow<T>(row, r0) : vtRow<T>(row, r0), rowBytes);
+    const source = left ? utRow<T>(row, r0) : vtRow<T>(row, r0);
+    let before = false;
+    let after = false;
+    for (let j = 0; j < split && !before; j++) before = get<T>(source, j) != <T>0;
+    for (let j = split; j < cols && !after; j++) after = get<T>(source, j) != <T>0;
+    const group = after ? (before ? 1 : 2) : 0;
+    if (group == 0) upper++;
+    else if (group == 1) mixed++;
+    store<i32>(order + <usize>k * 4, group);
   }
-  gemm<T>(false, false, count, cols, count, <T>1, mat, count, sel, cols, <T>0, out, cols, gemmWork);
+
+  // Each row's position in sel: upper rows first, then mixed, then lower, each in kept order.
+  let nextUpper = 0;
+  let nextMixed = upper;
+  let nextLower = upper + mixed;
+  for (let k = 0; k < count; k++) {
+    const group = load<i32>(order + <usize>k * 4);
+    const position = group == 0 ? nextUpper++ : group == 1 ? nextMixed++ : nextLower++;
+    store<i32>(order + <usize>k * 4, position);
+  }
+
+  // Gather the old rows and permute the columns of mat to match.
+  for (let k = 0; k < count; k++) {
+    const row = r0 + load<i32>(kept + <usize>k * 4);
+    memory.copy(sel + <usize>load<i32>(order + <usize>k * 4) * rowBytes, left ? utRow<T>(row, r0) : vtRow<T>(row, r0), rowBytes);
+  }
+  for (let i = 0; i < count; i++) {
+    const target = at<T>(mat, i * count);
+    memory.copy(deltas, target, <usize>count * sizeof<T>());
+    for (let k = 0; k < count; k++) set<T>(target, load<i32>(order + <usize>k * 4), get<T>(deltas, k));
+  }
+
+  // Columns left of split from the upper and mixed rows, the rest from the mixed and lower rows.
+  const reachLeft = upper + mixed;
+  const reachRight = count - upper;
+  gemm<T>(false, false, count, split, reachLeft, <T>1, mat, count, sel, cols, <T>0, out, cols, gemmWork);
+  gemm<T>(false, false, count, cols - split, reachRight, <T>1, at<T>(mat, upper), count, sel + <usize>upper * rowBytes + <usize>split * sizeof<T>(), cols, <T>0, out + <usize>split * sizeof<T>(), cols, gemmWork);
+
   for (let k = 0; k < count; k++) {
     const row = r0 + load<i32>(kept + <usize>k * 4);
     memory.copy(left ? utRow<T>(row, r0) : vtRow<T>(row, r0), out + <usize>k * rowBytes, rowBytes);
