@@ -71,7 +71,7 @@ export function svdWith(kernels: FactorKernels, functionName: string, a: unknown
  *
  * Method: scaling when the largest entry is near underflow or overflow, a Householder QR first when
  * m >= 1.6 n, the transpose when m < n, blocked Householder bidiagonalization, then the bidiagonal
- * SVD: by divide and conquer when vectors are wanted and min(m, n) > 64 (LAPACK's dbdsdc, as numpy's
+ * SVD: by divide and conquer when vectors are wanted and min(m, n) > 25 (LAPACK's dbdsdc, as numpy's
  * gesdd), otherwise by implicit-shift QR with the Demmel-Kahan zero shift (dbdsqr). U and V^T are
  * formed by applying the reflectors in blocks. Singular vectors are determined up to sign (and up to
  * rotation within repeated singular values).
