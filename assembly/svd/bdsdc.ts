@@ -15,7 +15,6 @@
 // row, when sqre = 1, is the null vector of the node's right singular vectors.
 import { gemm, gemmWorkspaceBytes } from "../gemm/driver";
 import { bidiagonalSvd } from "./bdsqr";
-import { hypot2 } from "./householder";
 import { divideLeaf } from "./params";
 import { epsilonOf, rotate } from "./vector";
 
@@ -63,9 +62,9 @@ let LDU: i32 = 0;
 let LDV: i32 = 0;
 let leafWork: usize = 0;
 let zs: usize = 0; // z of the merge, by local index (n + 1)
-let dl: usize = 0; // d of the merge, by local index
-let ds: usize = 0; // d of the kept entries, in increasing order, scaled
-let zk: usize = 0; // z of the kept entries, scaled
+let dl: usize = 0; // d of the merge, scaled, by local index
+let ds: usize = 0; // d of the kept entries, in increasing order
+let zk: usize = 0; // z of the kept entries
 let mu: usize = 0; // each root as sigma^2 - ds[origin]^2
 let deltas: usize = 0; // ds[j] - ds[origin] for the root being solved, later a row of scratch
 let zhat: usize = 0; // z recomputed from the roots (Gu and Eisenstat)
@@ -145,6 +144,34 @@ function swapRows<T>(x: usize, y: usize, cols: i32): void {
   return VT + (<usize>row * <usize>LDV + <usize>column) * sizeof<T>();
 }
 
+/** Cosine and sine of the last planeRotation call. */
+let rotationC: f64 = 0;
+let rotationS: f64 = 0;
+
+/**
+ * Returns r = hypot(f, g) and sets rotationC = f / r, rotationS = g / r, from f and g scaled by the
+ * larger first, so that c^2 + s^2 = 1 to rounding even when f and g are subnormal.
+ */
+function planeRotation<T>(f: T, g: T): T {
+  if (g == <T>0) {
+    rotationC = 1;
+    rotationS = 0;
+    return f;
+  }
+  if (f == <T>0) {
+    rotationC = 0;
+    rotationS = 1;
+    return g;
+  }
+  const scale = max<T>(abs<T>(f), abs<T>(g));
+  const fs = f / scale;
+  const gs = g / scale;
+  const d = sqrt<T>(fs * fs + gs * gs);
+  rotationC = <f64>(fs / d);
+  rotationS = <f64>(gs / d);
+  return d * scale;
+}
+
 function solveNode<T>(r0: i32, n: i32, sqre: i32): i32 {
   if (n <= max(divideLeaf, 2)) return solveLeaf<T>(r0, n, sqre);
   const nl = n >> 1;
@@ -167,11 +194,9 @@ function solveLeaf<T>(r0: i32, n: i32, sqre: i32): i32 {
     let f = get<T>(E, r0 + n - 1);
     const extra = vtRow<T>(r0 + n, r0);
     for (let j = n - 1; j >= 0 && f != <T>0; j--) {
-      const dj = get<T>(D, r0 + j);
-      const r = hypot2<T>(dj, f);
-      const c = dj / r;
-      const s = f / r;
-      set<T>(D, r0 + j, r);
+      set<T>(D, r0 + j, planeRotation<T>(get<T>(D, r0 + j), f));
+      const c = <T>rotationC;
+      const s = <T>rotationS;
       rotate<T>(n + 1, c, s, vtRow<T>(r0 + j, r0), extra);
       if (j > 0) {
         const ej = get<T>(E, r0 + j - 1);
@@ -261,7 +286,11 @@ function solveRoot<T>(count: i32, i: i32): bool {
     const psi = <T>psiValue;
     const phi = <T>phiValue;
     const f: T = <T>1 + psi + phi;
-    if (abs<T>(f) <= <T>8 * eps * (<T>1 + abs<T>(psi) + abs<T>(phi))) {
+
+    // The rounding error of f: its terms', and that of x itself times the slope (which dominates
+    // when the root is close to a pole), as LAPACK's dlasd4 bounds it.
+    const slope: T = <T>psiSlope + <T>phiSlope;
+    if (abs<T>(f) <= eps * (<T>8 * (<T>1 + abs<T>(psi) + abs<T>(phi)) + abs<T>(x) * slope)) {
       converged = true;
       break;
     }
@@ -332,10 +361,22 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
   const m = n + sqre;
   const eps = epsilonOf<T>();
 
+  // Scale by the largest of |alpha|, |beta| and the halves' values (LAPACK's orgnrm), so that the
+  // tolerances below stay relative to 1 even for entries near underflow.
+  let norm: T = max<T>(abs<T>(alpha), abs<T>(beta));
+  for (let i = 0; i < n; i++) if (i != nl) norm = max<T>(norm, get<T>(D, r0 + i));
+  if (norm == <T>0) {
+    // B is zero: every value is 0 and the halves' vectors will do.
+    set<T>(D, r0 + nl, <T>0);
+    return 0;
+  }
+  const alphaScaled = alpha / norm;
+  const betaScaled = beta / norm;
+
   // B = diag(U1, 1, U2) (e_nl z^T + diag(d)) diag(V1, V2)^T, with d_nl = 0 for the null vector of V1.
-  for (let i = 0; i <= nl; i++) set<T>(zs, i, alpha * load<T>(vtRow<T>(r0 + i, r0 + nl)));
-  for (let i = nl + 1; i < m; i++) set<T>(zs, i, beta * load<T>(vtRow<T>(r0 + i, r0 + nl + 1)));
-  for (let i = 0; i < n; i++) set<T>(dl, i, i == nl ? <T>0 : get<T>(D, r0 + i));
+  for (let i = 0; i <= nl; i++) set<T>(zs, i, alphaScaled * load<T>(vtRow<T>(r0 + i, r0 + nl)));
+  for (let i = nl + 1; i < m; i++) set<T>(zs, i, betaScaled * load<T>(vtRow<T>(r0 + i, r0 + nl + 1)));
+  for (let i = 0; i < n; i++) set<T>(dl, i, i == nl ? <T>0 : get<T>(D, r0 + i) / norm);
   memory.fill(utRow<T>(r0 + nl, r0), 0, <usize>n * sizeof<T>());
   store<T>(utRow<T>(r0 + nl, r0 + nl), <T>1);
 
@@ -343,9 +384,9 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
   if (sqre == 1) {
     const z1 = get<T>(zs, nl);
     const z2 = get<T>(zs, n);
-    const r = hypot2<T>(z1, z2);
-    if (r != <T>0) {
-      rotate<T>(m, z1 / r, z2 / r, vtRow<T>(r0 + nl, r0), vtRow<T>(r0 + n, r0));
+    if (z2 != <T>0) {
+      const r = planeRotation<T>(z1, z2);
+      rotate<T>(m, <T>rotationC, <T>rotationS, vtRow<T>(r0 + nl, r0), vtRow<T>(r0 + n, r0));
       set<T>(zs, nl, r);
       set<T>(zs, n, <T>0);
     }
@@ -370,7 +411,7 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
 
   // Deflation: a negligible z_j leaves d_j a singular value as it is; two d within tol are rotated so
   // that one of them has z = 0. tol is LAPACK's 8 eps max(|d|, |alpha|, |beta|).
-  const tol: T = <T>8 * eps * max<T>(dmax, max<T>(abs<T>(alpha), abs<T>(beta)));
+  const tol: T = <T>8 * eps * max<T>(dmax, max<T>(abs<T>(alphaScaled), abs<T>(betaScaled)));
   if (abs<T>(get<T>(zs, nl)) <= tol) set<T>(zs, nl, tol);
   store<i32>(kept, nl);
   let count = 1;
@@ -381,10 +422,9 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
     if (count > 1) {
       const previous = load<i32>(kept + <usize>(count - 1) * 4);
       if (get<T>(dl, j) - get<T>(dl, previous) <= tol) {
-        const zp = get<T>(zs, previous);
-        const r = hypot2<T>(zp, zj);
-        const c = zj / r;
-        const s = zp / r;
+        const r = planeRotation<T>(zj, get<T>(zs, previous));
+        const c = <T>rotationC;
+        const s = <T>rotationS;
         rotate<T>(n, c, s, utRow<T>(r0 + j, r0), utRow<T>(r0 + previous, r0));
         rotate<T>(m, c, s, vtRow<T>(r0 + j, r0), vtRow<T>(r0 + previous, r0));
         set<T>(zs, j, r);
@@ -397,24 +437,13 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
     count++;
   }
 
-  // Deflated entries keep d_j (already in D) and their rows. The kept ones, scaled by their largest
-  // entry, go to the secular equation. The smallest nonzero d is raised to at least tol / 2.
-  let scale: T = <T>0;
+  // Deflated entries keep d_j (already in D) and their rows. The kept ones go to the secular
+  // equation, with the smallest nonzero d raised to at least tol / 2.
   for (let k = 0; k < count; k++) {
     const j = load<i32>(kept + <usize>k * 4);
-    scale = max<T>(scale, max<T>(get<T>(dl, j), abs<T>(get<T>(zs, j))));
-  }
-  if (scale == <T>0) {
-    // Everything is zero: so are the kept values, and any vectors will do.
-    for (let k = 0; k < count; k++) set<T>(D, r0 + load<i32>(kept + <usize>k * 4), <T>0);
-    return 0;
-  }
-  for (let k = 0; k < count; k++) {
-    const j = load<i32>(kept + <usize>k * 4);
-    let value = get<T>(dl, j);
-    if (k == 1) value = max<T>(value, tol / <T>2);
-    set<T>(ds, k, value / scale);
-    set<T>(zk, k, get<T>(zs, j) / scale);
+    const value = get<T>(dl, j);
+    set<T>(ds, k, k == 1 ? max<T>(value, tol / <T>2) : value);
+    set<T>(zk, k, get<T>(zs, j));
   }
 
   for (let i = 0; i < count; i++) if (!solveRoot<T>(count, i)) return count - i;
@@ -434,42 +463,47 @@ function merge<T>(r0: i32, nl: i32, nr: i32, sqre: i32, alpha: T, beta: T): i32 
     set<T>(zhat, j, copysign<T>(sqrt<T>(abs<T>(product)), get<T>(zk, j)));
   }
 
-  // Right vectors v_i = (D^2 - sigma_i^2)^-1 z into the rows of mat, normalized.
+  // Right vectors v_i = (D^2 - sigma_i^2)^-1 z into the rows of mat, normalized. Each is multiplied
+  // first by |mu_i|, the smallest |d_j^2 - sigma_i^2| (at the root's origin), so no entry overflows.
   for (let i = 0; i < count; i++) {
     const row = at<T>(mat, i * count);
-    let sum: T = <T>0;
-    for (let j = 0; j < count; j++) {
-      const value = get<T>(zhat, j) / gap<T>(j, i);
-      set<T>(row, j, value);
-      sum += value * value;
-    }
-    const inverse = <T>1 / sqrt<T>(sum);
-    for (let j = 0; j < count; j++) set<T>(row, j, get<T>(row, j) * inverse);
+    const nearest = abs<T>(get<T>(mu, i));
+    for (let j = 0; j < count; j++) set<T>(row, j, get<T>(zhat, j) * (nearest / gap<T>(j, i)));
+    normalize<T>(row, count);
   }
   applyVectors<T>(count, r0, m, nl + 1, false);
 
-  // Left vectors u_i = (-1, d_j z_j / (d_j^2 - sigma_i^2)), normalized.
+  // Left vectors u_i = (-1, d_j z_j / (d_j^2 - sigma_i^2)), normalized, scaled the same way.
   for (let i = 0; i < count; i++) {
     const row = at<T>(mat, i * count);
-    set<T>(row, 0, <T>-1);
-    let sum: T = <T>1;
-    for (let j = 1; j < count; j++) {
-      const value = (get<T>(ds, j) * get<T>(zhat, j)) / gap<T>(j, i);
-      set<T>(row, j, value);
-      sum += value * value;
-    }
-    const inverse = <T>1 / sqrt<T>(sum);
-    for (let j = 0; j < count; j++) set<T>(row, j, get<T>(row, j) * inverse);
+    const nearest = abs<T>(get<T>(mu, i));
+    set<T>(row, 0, -nearest);
+    for (let j = 1; j < count; j++) set<T>(row, j, get<T>(ds, j) * get<T>(zhat, j) * (nearest / gap<T>(j, i)));
+    normalize<T>(row, count);
   }
   applyVectors<T>(count, r0, n, nl + 1, true);
 
-  // The kept entries' new singular values, sigma_i = sqrt(ds[o]^2 + mu_i), unscaled.
+  // The kept entries' new singular values, sigma_i = sqrt(ds[o]^2 + mu_i), scaled back.
   for (let i = 0; i < count; i++) {
     const dOrigin = get<T>(ds, load<i32>(origins + <usize>i * 4));
-    const sigma = sqrt<T>(dOrigin * dOrigin + get<T>(mu, i)) * scale;
+    const sigma = sqrt<T>(dOrigin * dOrigin + get<T>(mu, i)) * norm;
     set<T>(D, r0 + load<i32>(kept + <usize>i * 4), sigma);
   }
   return 0;
+}
+
+/** Scales the count entries at x to unit length, dividing by the largest first so no square overflows. */
+function normalize<T>(x: usize, count: i32): void {
+  let largest: T = <T>0;
+  for (let j = 0; j < count; j++) largest = max<T>(largest, abs<T>(get<T>(x, j)));
+  let sum: T = <T>0;
+  for (let j = 0; j < count; j++) {
+    const value = get<T>(x, j) / largest;
+    set<T>(x, j, value);
+    sum += value * value;
+  }
+  const inverse = <T>1 / sqrt<T>(sum);
+  for (let j = 0; j < count; j++) set<T>(x, j, get<T>(x, j) * inverse);
 }
 
 /**

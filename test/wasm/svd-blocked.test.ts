@@ -107,3 +107,25 @@ describe.each(["f64", "f32"] as const)("blocked qr %s", (dtype: DType) => {
     }
   });
 });
+
+/**
+ * Matrices whose bidiagonal form is mostly rounding noise, down to subnormal numbers in f32: all ones
+ * (rank 1) and a ones matrix plus a small diagonal. Divide and conquer once failed to converge on the
+ * first and lost orthogonality on subnormal rotations and overflowing vector entries.
+ */
+describe.each(["f64", "f32"] as const)("divide and conquer on noise %s", (dtype: DType) => {
+  test.each([[150, 150], [300, 300], [400, 130]] as const)("%i x %i", (m, n) => {
+    resetSvdParams();
+    for (const shift of [0, 1e-3]) {
+      const data = dtype === "f64" ? new Float64Array(m * n).fill(1) : new Float32Array(m * n).fill(1);
+      for (let i = 0; i < Math.min(m, n); i++) data[i * n + i]! += shift;
+      const a = { rows: m, cols: n, data };
+      const { U, S, Vt } = svd(a);
+      expect(isSortedNonNegative(S)).toBe(true);
+      expect(reconstructionRatio(a, U, S, Vt, dtype)).toBeLessThan(RATIO_LIMIT);
+      expect(orthogonalityRatio(U, dtype)).toBeLessThan(RATIO_LIMIT);
+      expect(orthogonalityRatio(Vt, dtype, true)).toBeLessThan(RATIO_LIMIT);
+      expect(valuesAgreementRatio(a, svd(a, { vectors: false }).S, S, dtype)).toBeLessThan(1);
+    }
+  });
+});
