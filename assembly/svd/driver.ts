@@ -58,10 +58,8 @@ let cursor: usize = 0;
 /** Bytes of workspace the SVD of an m x n matrix (m >= n) needs. */
 function tallWorkspaceBytes<T>(m: i32, n: i32, job: i32): usize {
   const vectors = job != JOB_VALUES;
-  const uCols = job == JOB_FULL ? m : n;
   let bytes: usize = 0;
   bytes += 4 * blockBytes<T>(n); // e, tauq, taup, tau of the QR
-  bytes += blockBytes<T>(max(m, max(n, uCols))); // w
   if (viaQr(m, n)) bytes += blockBytes<T>(<i64>n * n); // R
   if (vectors) bytes += blockBytes<T>(<i64>n * n); // Ub^T
   if (vectors && n > divideCrossover) bytes += divideWorkspaceBytes<T>(n);
@@ -143,7 +141,6 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
   const tauq = carve<T>(n);
   const taup = carve<T>(n);
   const tauQr = carve<T>(n);
-  const w = carve<T>(max(m, max(n, uCols)));
   const blocked = carve<u8>(blockedWorkspaceBytes<T>(m, n));
 
   // Tall matrices: A = Q1 R first, then bidiagonalize the n x n R.
@@ -199,7 +196,7 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
 
 /** Bytes of workspace `qr` needs for an m x n matrix with a Q of qCols columns. */
 export function qrWorkspaceBytes<T>(m: i32, n: i32, qCols: i32): usize {
-  return blockBytes<T>(min(m, n)) + blockBytes<T>(max(n, qCols)) + max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))) + 64;
+  return blockBytes<T>(min(m, n)) + max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))) + 64;
 }
 
 /**
@@ -210,7 +207,6 @@ export function qr<T>(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, 
   cursor = (work + 63) & ~63;
   const k = min(m, n);
   const tau = carve<T>(k);
-  const w = carve<T>(max(n, qCols));
   const blocked = carve<u8>(max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))));
   factorQrBlocked<T>(m, n, a, n, tau, blocked);
   memory.fill(r, 0, <usize>rRows * n * sizeof<T>());
