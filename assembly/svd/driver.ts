@@ -1,17 +1,28 @@
 // The SVD and QR drivers: scaling, the QR pre-reduction of tall matrices, the transpose of wide ones,
 // the bidiagonal reduction, the bidiagonal SVD and the assembly of U and V^T by applying the
-// reflectors. The twin of src/baseline/svdKernel.ts.
+// reflectors. The twin of src/baseline/svdKernel.ts, which stays unblocked and uses QR iteration.
 //
-// NOTE: everything here is unblocked (level-2 row loops): the bidiagonal reduction is not yet in
-// dlabrd's blocked form and U, V^T are assembled one reflector at a time, and vectors always come from
-// QR iteration. At 500 x 500 the thin SVD measured about 5x numpy's gesdd. Blocking both through the
-// GEMM kernel and a divide-and-conquer bidiagonal SVD (dbdsdc) are what would close the gap.
+// The reductions and the reflector applications are blocked (blocked.ts: dlabrd panels, compact WY
+// products through the GEMM kernel) above the crossovers in params.ts.
+//
+// Vectors of bidiagonal matrices above divideCrossover come from divide and conquer (bdsdc.ts), the
+// rest from QR iteration (bdsqr.ts), which also gives every values-only result.
 //
 // Every matrix is dense row-major (leading dimension = columns). All scratch comes from `work`, whose
 // size in bytes the matching *WorkspaceBytes function returns; blocks are carved from it in the same
 // order by both, each rounded up to 64 bytes.
-import { applyLeftReflectors, applyRightReflectors, bidiagonalize, factorQr } from "./householder";
 import { bidiagonalSvd } from "./bdsqr";
+import { divideAndConquerSvd, divideWorkspaceBytes } from "./bdsdc";
+import { divideCrossover } from "./params";
+import {
+  applyLeftReflectorsBlocked,
+  applyRightReflectorsBlocked,
+  bidiagonalizeBlocked,
+  bidiagonalizeWorkspaceBytes,
+  factorQrBlocked,
+  factorQrWorkspaceBytes,
+  reflectorsWorkspaceBytes,
+} from "./blocked";
 import { epsilonOf, safeMinOf, scaleInPlace } from "./vector";
 import { transposeBlocked } from "../elementwise/transpose";
 
@@ -47,14 +58,21 @@ let cursor: usize = 0;
 /** Bytes of workspace the SVD of an m x n matrix (m >= n) needs. */
 function tallWorkspaceBytes<T>(m: i32, n: i32, job: i32): usize {
   const vectors = job != JOB_VALUES;
-  const uCols = job == JOB_FULL ? m : n;
   let bytes: usize = 0;
   bytes += 4 * blockBytes<T>(n); // e, tauq, taup, tau of the QR
-  bytes += blockBytes<T>(max(m, max(n, uCols))); // w
   if (viaQr(m, n)) bytes += blockBytes<T>(<i64>n * n); // R
   if (vectors) bytes += blockBytes<T>(<i64>n * n); // Ub^T
+  if (vectors && n > divideCrossover) bytes += divideWorkspaceBytes<T>(n);
   bytes += blockBytes<T>(4 * <i64>n); // rotations
+  bytes += blockedWorkspaceBytes<T>(m, n);
   return bytes;
+}
+
+/** Bytes of the scratch the blocked reductions and reflector applications share, one at a time. */
+function blockedWorkspaceBytes<T>(m: i32, n: i32): usize {
+  const reduction = bidiagonalizeWorkspaceBytes<T>(viaQr(m, n) ? n : m, n);
+  const qrBytes = factorQrWorkspaceBytes<T>(m, n);
+  return max(reduction, max(qrBytes, reflectorsWorkspaceBytes<T>(max(m, n))));
 }
 
 /** Bytes of workspace `svd` needs for an m x n matrix and the given job. */
@@ -123,14 +141,14 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
   const tauq = carve<T>(n);
   const taup = carve<T>(n);
   const tauQr = carve<T>(n);
-  const w = carve<T>(max(m, max(n, uCols)));
+  const blocked = carve<u8>(blockedWorkspaceBytes<T>(m, n));
 
   // Tall matrices: A = Q1 R first, then bidiagonalize the n x n R.
   const qrFirst = viaQr(m, n);
   let b = a;
   let bRows = m;
   if (qrFirst) {
-    factorQr<T>(m, n, a, n, tauQr, w);
+    factorQrBlocked<T>(m, n, a, n, tauQr, blocked);
     b = carve<T>(<i64>n * n);
     memory.fill(b, 0, <usize>n * n * sizeof<T>());
     for (let i = 0; i < n; i++) {
@@ -139,7 +157,7 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
     }
     bRows = n;
   }
-  bidiagonalize<T>(bRows, n, b, n, s, e, tauq, taup, w);
+  bidiagonalizeBlocked<T>(bRows, n, b, n, s, e, tauq, taup, blocked);
 
   // The bidiagonal SVD rotates Ub^T and Vb^T, both n x n, starting from the identity.
   let ubt: usize = 0;
@@ -150,20 +168,25 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
   }
   const rotations = carve<T>(4 * <i64>n);
   const vectorCols = vectors ? n : 0;
-  const status = bidiagonalSvd<T>(n, s, e, vt, n, vectorCols, ubt, n, vectorCols, rotations);
+  let status = 0;
+  if (vectors && n > divideCrossover) {
+    status = divideAndConquerSvd<T>(n, s, e, vt, n, ubt, n, carve<u8>(divideWorkspaceBytes<T>(n)));
+  } else {
+    status = bidiagonalSvd<T>(n, s, e, vt, n, vectorCols, ubt, n, vectorCols, rotations);
+  }
 
   if (vectors) {
     // V^T = Vb^T P^T.
-    applyRightReflectors<T>(n - 1, b, n, taup, n, n, vt, n);
+    applyRightReflectorsBlocked<T>(n - 1, b, n, taup, n, n, vt, n, blocked);
 
     // U = Q [Ub 0; 0 I], the identity block only for the full U.
     identity<T>(m, uCols, u);
     transposeBlocked<T>(ubt, n, n, n, u, uCols);
     if (qrFirst) {
-      applyLeftReflectors<T>(n, b, n, tauq, n, uCols, u, uCols, w);
-      applyLeftReflectors<T>(n, a, n, tauQr, m, uCols, u, uCols, w);
+      applyLeftReflectorsBlocked<T>(false, n, b, n, tauq, n, uCols, u, uCols, blocked);
+      applyLeftReflectorsBlocked<T>(false, n, a, n, tauQr, m, uCols, u, uCols, blocked);
     } else {
-      applyLeftReflectors<T>(n, a, n, tauq, m, uCols, u, uCols, w);
+      applyLeftReflectorsBlocked<T>(false, n, a, n, tauq, m, uCols, u, uCols, blocked);
     }
   }
 
@@ -173,7 +196,7 @@ function svdTall<T>(m: i32, n: i32, a: usize, s: usize, u: usize, vt: usize, job
 
 /** Bytes of workspace `qr` needs for an m x n matrix with a Q of qCols columns. */
 export function qrWorkspaceBytes<T>(m: i32, n: i32, qCols: i32): usize {
-  return blockBytes<T>(min(m, n)) + blockBytes<T>(max(n, qCols)) + 64;
+  return blockBytes<T>(min(m, n)) + max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))) + 64;
 }
 
 /**
@@ -184,8 +207,8 @@ export function qr<T>(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, 
   cursor = (work + 63) & ~63;
   const k = min(m, n);
   const tau = carve<T>(k);
-  const w = carve<T>(max(n, qCols));
-  factorQr<T>(m, n, a, n, tau, w);
+  const blocked = carve<u8>(max(factorQrWorkspaceBytes<T>(m, n), reflectorsWorkspaceBytes<T>(max(m, max(n, qCols)))));
+  factorQrBlocked<T>(m, n, a, n, tau, blocked);
   memory.fill(r, 0, <usize>rRows * n * sizeof<T>());
   for (let i = 0; i < min(rRows, k); i++) {
     const offset = (<usize>i * n + i) * sizeof<T>();
@@ -193,6 +216,6 @@ export function qr<T>(m: i32, n: i32, a: usize, q: usize, qCols: i32, r: usize, 
   }
   if (qCols > 0) {
     identity<T>(m, qCols, q);
-    applyLeftReflectors<T>(k, a, n, tau, m, qCols, q, qCols, w);
+    applyLeftReflectorsBlocked<T>(false, k, a, n, tau, m, qCols, q, qCols, blocked);
   }
 }

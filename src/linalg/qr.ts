@@ -1,5 +1,6 @@
 /**
- * The QR factorization A = Q R by Householder reflections (LAPACK's dgeqr2 and dorg2r, unblocked).
+ * The QR factorization A = Q R by Householder reflections, blocked above a crossover (LAPACK's dgeqrf
+ * and the compact WY application of the reflectors that dorgqr uses; the baseline is unblocked).
  */
 import { typeError } from "../errors.js";
 import type { FloatArray, Matrix } from "../matrix.js";

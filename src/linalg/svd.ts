@@ -1,6 +1,7 @@
 /**
- * The singular value decomposition A = U diag(S) V^T, by Householder bidiagonalization and the
- * implicit-shift QR iteration on the bidiagonal matrix (the algorithm of LAPACK's dgesvd).
+ * The singular value decomposition A = U diag(S) V^T, by Householder bidiagonalization and, on the
+ * bidiagonal matrix, divide and conquer for the vectors of larger matrices and implicit-shift QR
+ * iteration otherwise (the algorithms of LAPACK's dgesdd and dgesvd).
  */
 import { typeError } from "../errors.js";
 import type { FloatArray, Matrix } from "../matrix.js";
@@ -69,9 +70,11 @@ export function svdWith(kernels: FactorKernels, functionName: string, a: unknown
  * the input's element type; `a` is not modified.
  *
  * Method: scaling when the largest entry is near underflow or overflow, a Householder QR first when
- * m >= 1.6 n, the transpose when m < n, Householder bidiagonalization, then the bidiagonal SVD by
- * implicit-shift QR with the Demmel-Kahan zero shift (LAPACK's dgesvd and dbdsqr). Singular vectors
- * are determined up to sign (and up to rotation within repeated singular values).
+ * m >= 1.6 n, the transpose when m < n, blocked Householder bidiagonalization, then the bidiagonal
+ * SVD: by divide and conquer when vectors are wanted and min(m, n) > 25 (LAPACK's dbdsdc, as numpy's
+ * gesdd), otherwise by implicit-shift QR with the Demmel-Kahan zero shift (dbdsqr). U and V^T are
+ * formed by applying the reflectors in blocks. Singular vectors are determined up to sign (and up to
+ * rotation within repeated singular values).
  *
  * Throws TypeError or RangeError for a malformed matrix or options, RangeError naming the first NaN or
  * infinite entry, ConvergenceError if the iteration limit is reached, NotReadyError before `ready()`.

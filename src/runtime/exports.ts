@@ -28,6 +28,9 @@ export interface KernelExports {
   qr_f32(m: number, n: number, a: number, q: number, qCols: number, r: number, rRows: number, work: number): void;
   qr_workspace_f64(m: number, n: number, qCols: number): number;
   qr_workspace_f32(m: number, n: number, qCols: number): number;
+  /** Block sizes, crossovers and leaf size of the SVD and QR kernels (a value <= 0 keeps the current one); for tests. */
+  svd_set_params(bidiagBlock: number, bidiagCrossover: number, reflectorBlock: number, reflectorCrossover: number, divideCrossover: number, divideLeaf: number): void;
+  svd_reset_params(): void;
   // Booleans (transA, transB) are passed as 0 or 1. See assembly/gemm/ for shapes and semantics.
   gemm_f64(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
   gemm_f32(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
@@ -87,6 +90,8 @@ export const REQUIRED_EXPORTS: ReadonlyArray<keyof KernelExports> = [
   "qr_f32",
   "qr_workspace_f64",
   "qr_workspace_f32",
+  "svd_set_params",
+  "svd_reset_params",
   "gemm_f64",
   "gemm_f32",
   "gemm_workspace_bytes_f64",

@@ -31,7 +31,12 @@ export const MATRIX_TYPES = [
   "repeated values",
   "gaussian",
 ] as const;
-export type MatrixType = (typeof MATRIX_TYPES)[number];
+/**
+ * Types beyond LAPACK's list for the paths reached by lowered block sizes and thresholds: singular
+ * values in tight clusters (groups of five a few ulp apart) and a few values repeated many times.
+ */
+export const EXTRA_MATRIX_TYPES = ["clustered values", "few distinct values"] as const;
+export type MatrixType = (typeof MATRIX_TYPES)[number] | (typeof EXTRA_MATRIX_TYPES)[number];
 
 /** An m x k matrix with orthonormal columns: Q of the QR of a Gaussian matrix (computed in f64). */
 function orthonormalColumns(rng: RandomState, m: number, k: number): Float64Array {
@@ -84,6 +89,12 @@ export function testMatrix(type: MatrixType, m: number, n: number, dtype: DType,
       break;
     case "repeated values":
       a = withSingularValues(rng, m, n, evenly.map((_, i) => (i < k / 2 ? 1 : 0.5)));
+      break;
+    case "clustered values":
+      a = withSingularValues(rng, m, n, evenly.map((_, i) => 2 ** -Math.floor(i / 5) * (1 + 4 * (i % 5) * eps)));
+      break;
+    case "few distinct values":
+      a = withSingularValues(rng, m, n, evenly.map((_, i) => [3, 1, 1e-3][i % 3]!));
       break;
     case "gaussian":
       a = m * n === 0 ? new Float64Array(0) : rng.randn(m * n);
