@@ -35,6 +35,10 @@ export function bidiagonalizeWorkspaceBytes<T>(m: i32, n: i32): usize {
   return bytes;
 }
 
+// NOTE: on a constant matrix (all ones) the panel updates round coherently: at n = 300 the second
+// singular value came out near 64 eps ||A|| against about 1 eps unblocked and 23 eps from numpy's
+// blocked LAPACK. It stays within the backward error bound that the tests check (max(m, n) eps ||A||).
+
 /**
  * Reduces the m x n matrix at `a` (m >= n, leading dimension lda) to upper bidiagonal form
  * A = Q B P^T, with the same outputs as `bidiagonalize`: d, e, tauq, taup and the reflectors in `a`.

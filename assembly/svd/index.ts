@@ -36,8 +36,9 @@ export function qr_workspace_f32(m: i32, n: i32, qCols: i32): usize {
 }
 
 /**
- * Sets the block sizes and crossovers of params.ts (a value <= 0 keeps the current one); for tests,
- * which lower them to reach the blocked paths on small matrices. svd_reset_params restores them.
+ * Sets the block sizes, crossovers and divide-and-conquer leaf size of params.ts. A value <= 0 keeps
+ * the current one. Tests lower them to reach the blocked paths on small matrices, and
+ * svd_reset_params restores the defaults.
  */
 export function svd_set_params(bidiagBlock: i32, bidiagCrossover: i32, reflectorBlock: i32, reflectorCrossover: i32, divideCrossover: i32, divideLeaf: i32): void {
   setParams(bidiagBlock, bidiagCrossover, reflectorBlock, reflectorCrossover, divideCrossover, divideLeaf);
