@@ -12,16 +12,11 @@
 import * as baseline from "../../src/baseline/index.js";
 import {
   dequantize4bit, loraApply, loraMerge, lowRank, matmul, qloraApply, qr, quantize4bit, randomizedSvd, ready, RandomState, resident, residentQuantized,
-  type BackendName, type Matrix, type ResidentMatrix, type ResidentQuantized,
+  type Matrix, type ResidentMatrix, type ResidentQuantized,
 } from "../../src/index.js";
-import { detectFeatures } from "../../src/runtime/probe.js";
 import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
+import { availableBackends } from "./builds.js";
 import type { Suite } from "./index.js";
-
-function availableBackends(): BackendName[] {
-  const engine = detectFeatures();
-  return [...(engine.simd ? ["simd" as const] : []), ...(engine.relaxedSimd ? ["relaxed-simd" as const] : []), "scalar"];
-}
 
 function f32(m: Matrix): Matrix<Float32Array> {
   return { rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) };

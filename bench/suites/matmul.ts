@@ -144,7 +144,14 @@ async function productCase(rng: RandomState, dtype: DType, shape: ProductShape):
     run: () => left!.mmul(right!).get(0, 0),
   });
 
-  return { suite: "matmul", operation: `${shape.label} ${dtype}`, size: `${m}x${n}x${k}`, flops: 2 * m * n * k, implementations };
+  return {
+    suite: "matmul",
+    operation: `${shape.label} ${dtype}`,
+    size: `${m}x${n}x${k}`,
+    flops: 2 * m * n * k,
+    numpy: { script: "matmul.py", params: { dtype, m, n, k, transB } },
+    implementations,
+  };
 }
 
 /**
@@ -170,7 +177,14 @@ function matvecCase(rng: RandomState, dtype: DType, n: number, transA: boolean):
     });
   }
   implementations.push({ name: "baseline", run: () => baseline.matvec(a, x, { transA }) });
-  return { suite: "matmul", operation: `matvec${transA ? " transA" : ""} ${dtype}`, size: `${n}x${n}`, flops: 2 * n * n, implementations };
+  return {
+    suite: "matmul",
+    operation: `matvec${transA ? " transA" : ""} ${dtype}`,
+    size: `${n}x${n}`,
+    flops: 2 * n * n,
+    numpy: { script: "matmul.py", params: { dtype, m: n, n: 1, k: n, matvec: true, transA } },
+    implementations,
+  };
 }
 
 function find(records: CaseRecord[], operation: string, size: string | undefined, implementation: string): CaseRecord | undefined {
