@@ -22,18 +22,17 @@ import { activePool, type Runtime } from "./state.js";
  */
 export const PARALLEL_PARAMS = {
   /**
-   * Floating-point operations (2 m n k) below which GEMM runs on one thread. A round trip to a worker
-   * (wake, run nothing, wait) measured 7-30 us with ThreadPool.run on a 2-core AMD EPYC under Node 20,
-   * and one thread runs about 44 GFLOP/s in f32, so a split pays once each half takes longer than
-   * that: n of about 70-100 for a square product. NOTE: that machine was shared and busy, so the
-   * crossover itself could not be timed cleanly; re-measure on idle cores before tuning this.
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured by the threads
+   * benchmark suite on idle cores (2-core AMD EPYC, Node 20, f32 square products, 2 threads against 1):
+   * 0.68x at n = 128, 1.00x at 256, 1.25x at 512, 1.36x at 1024. The split starts above n = 256.
    */
-  gemmFlops: 2 * 96 * 96 * 96,
+  gemmFlops: 2 * 256 * 256 * 256,
   /**
-   * Values below which a conversion or quantizer runs on one thread: float32 -> float16 converts about
-   * 2.2 billion values per second on one thread, so 32K values per half take about the round trip.
+   * Values below which a conversion or quantizer runs on one thread. Measured by the same suite with
+   * float32 -> float16 on resident data: 0.46x at 64K values, 1.81x at 1M. The crossover lies between;
+   * 256K is a point in that interval, not a measured crossover.
    */
-  rangeValues: 1 << 16,
+  rangeValues: 1 << 18,
   /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
   rangeAlignment: 64,
 };
