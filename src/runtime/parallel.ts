@@ -25,6 +25,8 @@ export const PARALLEL_PARAMS = {
    * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured by the threads
    * benchmark suite on idle cores (2-core AMD EPYC, Node 20, f32 square products, 2 threads against 1):
    * 0.68x at n = 128, 1.00x at 256, 1.25x at 512, 1.36x at 1024. The split starts above n = 256.
+   * NOTE: that suite restarts the pool before each round, and a new pool's first products run cold
+   * (1024: 78 ms, then about 42, against 26 ms once warm), so warm pools may pay off at smaller n.
    */
   gemmFlops: 2 * 256 * 256 * 256,
   /**
