@@ -1,47 +1,19 @@
 // Runs `lowrank lora resize` and `lowrank lora extract` (built, as a child process) on a trained
 // adapter and on the Silero weights against a copy with a planted rank-8 change, and compares the
 // figures with numpy's (scripts/fixtures/make_cli_fixtures.py).
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import reference from "../fixtures/cli-reference.json" with { type: "json" };
+import { expectFailure, json, lowrank } from "../helpers/cli.js";
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL("../../bin/lowrank.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DATA = join(ROOT, "test", "fixtures", "data");
 const SILERO = join(DATA, "silero_vad_v5.safetensors");
 const PLANTED = join(ROOT, reference.extract.file);
 const GPT2 = "deepbiolab__gpt2-classification-peft";
-
-async function lowrank(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
-
-async function json(...args: string[]): Promise<any> {
-  const { stdout, stderr, code } = await lowrank(...args, "--json");
-  expect(stderr).toBe("");
-  expect(code).toBe(0);
-  return JSON.parse(stdout);
-}
-
-async function expectFailure(code: number, pattern: RegExp, ...args: string[]): Promise<void> {
-  const result = await lowrank(...args);
-  expect(result.code, result.stderr).toBe(code);
-  const lines = result.stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-}
 
 let scratch: string;
 beforeAll(async () => {

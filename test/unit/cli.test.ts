@@ -1,52 +1,19 @@
 // Runs the built command line (npm run build first) as a child process, as a user would, on the
 // article's walk-through, the real files of test/fixtures/data and broken files. The --json figures
 // are compared with numpy's (scripts/fixtures/make_cli_fixtures.py).
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import reference from "../fixtures/cli-reference.json" with { type: "json" };
+import { expectFailure, json, lowrank } from "../helpers/cli.js";
 import walkthrough from "../fixtures/seed-walkthrough.json" with { type: "json" };
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL("../../bin/lowrank.js", import.meta.url));
 const DATA = fileURLToPath(new URL("../fixtures/data/", import.meta.url));
 const SILERO = join(DATA, "silero_vad_v5.safetensors");
 const CAMERA = join(DATA, "camera_512x512.npy");
 const ADAPTERS = Object.keys(reference.inspect);
-
-/** Runs the built command line; resolves to its output and exit code whether it succeeds or fails. */
-async function lowrank(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
-
-/** Runs a command with --json and parses its output, expecting exit code 0 and nothing on stderr. */
-async function json(...args: string[]): Promise<any> {
-  const { stdout, stderr, code } = await lowrank(...args, "--json");
-  expect(stderr).toBe("");
-  expect(code).toBe(0);
-  return JSON.parse(stdout);
-}
-
-/** Expects a failure: the exit code, and one line on stderr matching `pattern`, with no stack trace. */
-async function expectFailure(code: number, pattern: RegExp, ...args: string[]): Promise<void> {
-  const result = await lowrank(...args);
-  expect(result.code, result.stderr).toBe(code);
-  const lines = result.stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^lowrank: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 let scratch: string;
 beforeAll(async () => {
