@@ -30,7 +30,7 @@ export interface FormatErrorLocation {
 
 /**
  * Thrown by the file readers for a malformed or truncated file. The message and the `byteOffset` or
- * `line` property say where the problem is.
+ * `line` property give the location of the problem.
  *
  * @example
  * try { readNpy(bytes); } catch (e) { if (e instanceof FormatError) console.error(e.message, e.byteOffset); }

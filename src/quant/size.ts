@@ -7,7 +7,7 @@ import { checkBlockSize, checkChoice, checkFlag, checkOptionsObject } from "./in
 import { DEFAULT_INT8_BLOCK, type Int8Granularity } from "./int8-layout.js";
 import { ABSMAX_GROUP, DEFAULT_4BIT_BLOCK } from "./fourbit-layout.js";
 
-/** The formats `byteSize` knows. */
+/** Storage formats that `byteSize` accounts for. */
 export type StorageFormat = "float64" | "float32" | "float16" | "bfloat16" | "int8" | "uint8" | "nf4" | "fp4";
 
 const FORMATS: readonly StorageFormat[] = ["float64", "float32", "float16", "bfloat16", "int8", "uint8", "nf4", "fp4"];
@@ -24,7 +24,7 @@ export interface ByteSizeOptions {
   doubleQuant?: boolean;
 }
 
-/** What `byteSize` returns. */
+/** Storage of a tensor in one format, as `byteSize` returns it. */
 export interface ByteSize {
   /** Number of values. */
   parameters: number;
@@ -83,10 +83,14 @@ export function byteSize(shape: number | readonly number[] | { rows: number; col
   if (plain !== undefined) {
     valueBytes = count * plain;
   } else if (name === "int8" || name === "uint8") {
-    const implied: Int8Granularity = opts.blockSize !== undefined ? "block" : dimensions >= 2 ? "row" : "tensor";
+    let implied: Int8Granularity = dimensions >= 2 ? "row" : "tensor";
+    if (opts.blockSize !== undefined) implied = "block";
     const granularity = checkChoice("byteSize", "options.granularity", opts.granularity, ["tensor", "row", "block"] as const, implied);
     const blockSize = checkBlockSize("byteSize", "options.blockSize", opts.blockSize, DEFAULT_INT8_BLOCK);
-    const groups = count === 0 ? 0 : granularity === "tensor" ? 1 : granularity === "row" ? rows : Math.ceil(count / blockSize);
+    let groups = Math.ceil(count / blockSize);
+    if (granularity === "row") groups = rows;
+    if (granularity === "tensor") groups = 1;
+    if (count === 0) groups = 0;
     valueBytes = count;
     scaleBytes = groups * (name === "uint8" ? 5 : 4);
   } else {
@@ -94,7 +98,10 @@ export function byteSize(shape: number | readonly number[] | { rows: number; col
     const doubleQuant = checkFlag("byteSize", "options.doubleQuant", opts.doubleQuant, false);
     const blocks = Math.ceil(count / blockSize);
     valueBytes = Math.ceil(count / 2);
-    scaleBytes = doubleQuant ? (blocks === 0 ? 0 : blocks + Math.ceil(blocks / ABSMAX_GROUP) * 4 + 4) : blocks * 4;
+    // Double quantization keeps one int8 code per block, a float32 scale per group of absmax values
+    // and one float32 mean; without it, one float32 absmax per block.
+    scaleBytes = blocks * 4;
+    if (doubleQuant) scaleBytes = blocks === 0 ? 0 : blocks + Math.ceil(blocks / ABSMAX_GROUP) * 4 + 4;
   }
   const bytes = valueBytes + scaleBytes;
   return { parameters: count, valueBytes, scaleBytes, bytes, kilobytes: bytes / 1024, bitsPerParameter: count === 0 ? 0 : (bytes * 8) / count };
