@@ -13,7 +13,8 @@
 // B (sqre = 1: one column more than rows, the upper half of every split); its results live in the
 // diagonal blocks ut[r0.., r0..] (n x n) and vt[r0.., r0..] ((n + sqre) x (n + sqre)), whose last
 // row, when sqre = 1, is the null vector of the node's right singular vectors.
-import { gemm, gemmWorkspaceBytes } from "../gemm/driver";
+import { gemmWorkspaceBytes } from "../gemm/driver";
+import { gemmPooled } from "../gemm/pooled";
 import { bidiagonalSvd } from "./bdsqr";
 import { divideLeaf } from "./params";
 import { epsilonOf, rotate, safeMinOf, scaleInPlace } from "./vector";
@@ -564,8 +565,8 @@ function applyVectors<T>(count: i32, r0: i32, cols: i32, split: i32, left: bool)
   // Columns left of split from the upper and mixed rows, the rest from the mixed and lower rows.
   const reachLeft = upper + mixed;
   const reachRight = count - upper;
-  gemm<T>(false, false, count, split, reachLeft, <T>1, mat, count, sel, cols, <T>0, out, cols, gemmWork);
-  gemm<T>(false, false, count, cols - split, reachRight, <T>1, at<T>(mat, upper), count, sel + <usize>upper * rowBytes + <usize>split * sizeof<T>(), cols, <T>0, out + <usize>split * sizeof<T>(), cols, gemmWork);
+  gemmPooled<T>(false, false, count, split, reachLeft, <T>1, mat, count, sel, cols, <T>0, out, cols, gemmWork);
+  gemmPooled<T>(false, false, count, cols - split, reachRight, <T>1, at<T>(mat, upper), count, sel + <usize>upper * rowBytes + <usize>split * sizeof<T>(), cols, <T>0, out + <usize>split * sizeof<T>(), cols, gemmWork);
 
   for (let k = 0; k < count; k++) {
     const row = r0 + load<i32>(kept + <usize>k * 4);

@@ -5,7 +5,8 @@
 //
 // Storage is row-major, as in householder.ts: a left reflector keeps v[1..] below the diagonal in its
 // column, a right reflector u[1..] right of the superdiagonal in its row.
-import { gemm, gemmWorkspaceBytes } from "../gemm/driver";
+import { gemmWorkspaceBytes } from "../gemm/driver";
+import { gemmPooled } from "../gemm/pooled";
 import { gemv } from "../gemm/gemv";
 import { applyLeftReflectors, applyRightReflectors, bidiagonalize, factorQr, generateReflector, reflectorBeta, reflectorTau } from "./householder";
 import { axpy, dot, scaleInPlace } from "./vector";
@@ -63,8 +64,8 @@ export function bidiagonalizeBlocked<T>(m: i32, n: i32, a: usize, lda: i32, d: u
 
     // A22 := A22 - V Y2^T - X2 U2^T: V = A(nb:, 0:nb), Y2^T = Y^T(:, nb:), X2 = X(nb:, :), U2^T = A(0:nb, nb:).
     const a22 = element<T>(panel, lda, nb, nb);
-    gemm<T>(false, false, rows - nb, cols - nb, nb, <T>-1, element<T>(panel, lda, nb, 0), lda, at<T>(yt, nb), cols, <T>1, a22, lda, gemmWork);
-    gemm<T>(true, false, rows - nb, cols - nb, nb, <T>-1, at<T>(xt, nb), rows, element<T>(panel, lda, 0, nb), lda, <T>1, a22, lda, gemmWork);
+    gemmPooled<T>(false, false, rows - nb, cols - nb, nb, <T>-1, element<T>(panel, lda, nb, 0), lda, at<T>(yt, nb), cols, <T>1, a22, lda, gemmWork);
+    gemmPooled<T>(true, false, rows - nb, cols - nb, nb, <T>-1, at<T>(xt, nb), rows, element<T>(panel, lda, 0, nb), lda, <T>1, a22, lda, gemmWork);
 
     // The panel kept explicit ones on its diagonal and superdiagonal: put B back.
     for (let i = 0; i < nb; i++) {
@@ -185,7 +186,7 @@ function extractLeftBlock<T>(k: i32, rows: i32, a: usize, lda: i32, tau: usize, 
     const source = element<T>(a, lda, r, 0);
     for (let p = 0; p < k; p++) store<T>(at<T>(target, p), p < r ? load<T>(at<T>(source, p)) : p == r ? <T>1 : <T>0);
   }
-  gemm<T>(true, false, k, k, rows, <T>1, v, k, v, k, <T>0, gram, k, gemmWork);
+  gemmPooled<T>(true, false, k, k, rows, <T>1, v, k, v, k, <T>0, gram, k, gemmWork);
   triangularFactor<T>(k, gram, tau, t);
 }
 
@@ -194,9 +195,9 @@ function extractLeftBlock<T>(k: i32, rows: i32, a: usize, lda: i32, tau: usize, 
  * dimension ldc), V rows x k and T k x k (LAPACK's dlarfb from the left, three matrix products).
  */
 function applyBlockLeft<T>(transpose: bool, k: i32, rows: i32, cols: i32, v: usize, t: usize, c: usize, ldc: i32, w1: usize, w2: usize, gemmWork: usize): void {
-  gemm<T>(true, false, k, cols, rows, <T>1, v, k, c, ldc, <T>0, w1, cols, gemmWork);
-  gemm<T>(transpose, false, k, cols, k, <T>1, t, k, w1, cols, <T>0, w2, cols, gemmWork);
-  gemm<T>(false, false, rows, cols, k, <T>-1, v, k, w2, cols, <T>1, c, ldc, gemmWork);
+  gemmPooled<T>(true, false, k, cols, rows, <T>1, v, k, c, ldc, <T>0, w1, cols, gemmWork);
+  gemmPooled<T>(transpose, false, k, cols, k, <T>1, t, k, w1, cols, <T>0, w2, cols, gemmWork);
+  gemmPooled<T>(false, false, rows, cols, k, <T>-1, v, k, w2, cols, <T>1, c, ldc, gemmWork);
 }
 
 /**
@@ -259,13 +260,13 @@ export function applyRightReflectorsBlocked<T>(count: i32, a: usize, lda: i32, t
       store<T>(at<T>(target, p), <T>1);
       memory.copy(at<T>(target, p + 1), element<T>(a, lda, j0 + p, j0 + p + 2), <usize>(length - p - 1) * sizeof<T>());
     }
-    gemm<T>(false, true, k, k, length, <T>1, ut, length, ut, length, <T>0, gram, k, gemmWork);
+    gemmPooled<T>(false, true, k, k, length, <T>1, ut, length, ut, length, <T>0, gram, k, gemmWork);
     triangularFactor<T>(k, gram, at<T>(tau, j0), t);
 
     const block = at<T>(c, j0 + 1);
-    gemm<T>(false, true, rows, k, length, <T>1, block, ldc, ut, length, <T>0, w1, k, gemmWork);
-    gemm<T>(false, true, rows, k, k, <T>1, w1, k, t, k, <T>0, w2, k, gemmWork);
-    gemm<T>(false, false, rows, length, k, <T>-1, w2, k, ut, length, <T>1, block, ldc, gemmWork);
+    gemmPooled<T>(false, true, rows, k, length, <T>1, block, ldc, ut, length, <T>0, w1, k, gemmWork);
+    gemmPooled<T>(false, true, rows, k, k, <T>1, w1, k, t, k, <T>0, w2, k, gemmWork);
+    gemmPooled<T>(false, false, rows, length, k, <T>-1, w2, k, ut, length, <T>1, block, ldc, gemmWork);
   }
 }
 

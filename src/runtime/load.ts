@@ -9,6 +9,7 @@
 import { rangeError, typeError } from "../errors.js";
 import { HeapAllocator } from "./allocator.js";
 import { REQUIRED_EXPORTS, type KernelExports } from "./exports.js";
+import { gemmPoolImports } from "./parallel.js";
 import { ThreadPool } from "./pool.js";
 import { detectFeatures, type EngineFeatures } from "./probe.js";
 import { activePool, BACKENDS, currentRuntime, installRuntime, requireRuntime, type BackendName, type Runtime } from "./state.js";
@@ -183,9 +184,12 @@ function sharedMemory(): WebAssembly.Memory {
 async function instantiate(module: WebAssembly.Module, requested: BackendName | undefined, threads: number): Promise<Runtime> {
   const threaded = threads > 1;
   const memory = threaded ? sharedMemory() : new WebAssembly.Memory({ initial: 1 });
+  // The threaded build's kernels reach the pool through these imports once the runtime is installed.
+  let installed: Runtime | undefined;
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
+      ...gemmPoolImports(() => installed),
       abort(): never {
         throw new Error("lowrank: a WebAssembly kernel aborted; this is a bug in lowrank, please report it");
       },
@@ -207,7 +211,8 @@ async function instantiate(module: WebAssembly.Module, requested: BackendName | 
   }
   const heap = new HeapAllocator(memory, exports.heap_base());
   const pool = threaded ? await ThreadPool.start(module, memory, exports, heap, threads) : undefined;
-  return installRuntime({ backend: built, exports, memory, heap, ...(pool !== undefined ? { pool } : {}) });
+  installed = installRuntime({ backend: built, exports, memory, heap, ...(pool !== undefined ? { pool } : {}) });
+  return installed;
 }
 
 let pending: Promise<BackendInfo> | undefined;

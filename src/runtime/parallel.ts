@@ -12,7 +12,7 @@
  * group or block boundaries where the kernel works per group.
  */
 import type { DType } from "../matrix.js";
-import type { CallScope } from "./operands.js";
+import { CallScope } from "./operands.js";
 import type { Job, KernelName } from "./pool.js";
 import { activePool, type Runtime } from "./state.js";
 
@@ -131,6 +131,36 @@ export function parallelGemm(runtime: Runtime, scope: CallScope, call: GemmCall)
     }
   }
   runJobs(runtime, jobs);
+}
+
+/** Signature of the host functions gemm_pool_f64 and gemm_pool_f32 (assembly/gemm/pooled.ts). */
+type PooledGemm = (
+  transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+) => number;
+
+/**
+ * Builds the imports through which the threaded build's own kernels (the blocked SVD and QR updates)
+ * hand a matrix multiply to the pool: `gemm_pool_f64` and `gemm_pool_f32`. Each takes gemm<T>'s
+ * arguments without the workspace, computes C with parallelGemm and returns 1, or returns 0 and
+ * leaves C alone when `runtimeOf()` has no runtime yet, no pool runs or the product is below
+ * PARALLEL_PARAMS.gemmFlops, so that the kernel computes it on the calling thread. The shares'
+ * workspaces are allocated here and released before the function returns.
+ */
+export function gemmPoolImports(runtimeOf: () => Runtime | undefined): { gemm_pool_f64: PooledGemm; gemm_pool_f32: PooledGemm } {
+  const pooled = (dtype: DType): PooledGemm => (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    const runtime = runtimeOf();
+    if (runtime === undefined || alpha === 0 || k <= 0) return 0;
+    if (threadsFor(runtime, 2 * m * n * k, PARALLEL_PARAMS.gemmFlops) === 1) return 0;
+    const scope = new CallScope(runtime, "svd or qr (a threaded update)");
+    try {
+      parallelGemm(runtime, scope, { dtype, transA: transA !== 0, transB: transB !== 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc });
+    } finally {
+      scope.release();
+    }
+    return 1;
+  };
+  return { gemm_pool_f64: pooled("f64"), gemm_pool_f32: pooled("f32") };
 }
 
 /**

@@ -1,9 +1,9 @@
-// The threaded build against one thread: matrix products and number formats give the same bits with
-// 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
+// The threaded build against one thread: matrix products, the SVD and QR (whose blocked updates go
+// through the pool) and number formats give the same bits with 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, quantize4bit, quantizeInt8, ready,
-  RandomState, toBfloat16, toFloat16, type DType, type Matrix,
+  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, qr, quantize4bit, quantizeInt8, ready,
+  RandomState, svd, toBfloat16, toFloat16, type DType, type Matrix,
 } from "../../src/index.js";
 import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
 import { ThreadPool } from "../../src/runtime/pool.js";
@@ -94,6 +94,40 @@ describe("matmul across threads", () => {
         });
       }
     }
+  }
+});
+
+describe("SVD and QR across threads", () => {
+  // With the default block sizes (16) these reach the blocked bidiagonalization, the blocked
+  // reflector updates and divide and conquer; 200 x 40 goes through QR first, 40 x 130 through the
+  // transpose. Every blocked update of these sizes is handed to the pool, since the threshold is 0.
+  const SHAPES = [
+    [120, 90],
+    [200, 40],
+    [40, 130],
+  ] as const;
+
+  for (const dtype of ["f64", "f32"] as const) {
+    for (const [m, n] of SHAPES) {
+      it(`svd ${dtype} ${m}x${n}`, async () => {
+        const a = randomMatrix(new RandomState(m + n), m, n, dtype);
+        const results = await withEachThreadCount(() => svd(a));
+        for (const result of results.slice(1)) {
+          expect(result.S).toEqualBits(results[0]!.S);
+          expect(result.U.data).toEqualBits(results[0]!.U.data);
+          expect(result.Vt.data).toEqualBits(results[0]!.Vt.data);
+        }
+      });
+    }
+
+    it(`qr ${dtype} 150x60`, async () => {
+      const a = randomMatrix(new RandomState(150), 150, 60, dtype);
+      const results = await withEachThreadCount(() => qr(a));
+      for (const result of results.slice(1)) {
+        expect(result.Q.data).toEqualBits(results[0]!.Q.data);
+        expect(result.R.data).toEqualBits(results[0]!.R.data);
+      }
+    });
   }
 });
 

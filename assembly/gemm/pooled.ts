@@ -1,0 +1,33 @@
+// Matrix multiplies made from inside other kernels (the blocked SVD and QR updates), handed to the
+// host's thread pool in the threaded build.
+//
+// A kernel such as svd_f64 runs on the calling thread, so its GEMM calls cannot reach the workers by
+// themselves. In the threaded build they call the host's gemm_pool_f64 or gemm_pool_f32 import
+// (src/runtime/parallel.ts), which splits the product across the pool by blocks of C and returns 1,
+// or returns 0 when the product is below the pool's threshold or no pool runs. On 0 the product is
+// computed here on the calling thread. The other builds compile the local call only and import nothing.
+import { gemm } from "./driver";
+
+// @ts-ignore: decorator
+@external("env", "gemm_pool_f64")
+declare function gemmPoolF64(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f64, a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32): i32;
+
+// @ts-ignore: decorator
+@external("env", "gemm_pool_f32")
+declare function gemmPoolF32(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32): i32;
+
+/**
+ * C = alpha op(A) op(B) + beta C with the arguments and semantics of gemm<T> (driver.ts). In the
+ * threaded build the host's pool computes it when it accepts the product, with workspaces of its
+ * own; otherwise gemm<T> computes it here in `work`. The result is the same bit for bit either way,
+ * because the pool splits C into blocks that each go through gemm<T> with the same k blocking.
+ */
+export function gemmPooled<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    const taken = sizeof<T>() == 8
+      ? gemmPoolF64(transA, transB, m, n, k, <f64>alpha, a, lda, b, ldb, <f64>beta, c, ldc)
+      : gemmPoolF32(transA, transB, m, n, k, <f32>alpha, a, lda, b, ldb, <f32>beta, c, ldc);
+    if (taken != 0) return;
+  }
+  gemm<T>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
+}
