@@ -83,11 +83,9 @@ function macroKernel<T>(m: i32, n: i32, k: i32, alpha: T, packedA: usize, packed
  * infinity propagate. `work` is at least gemmWorkspaceBytes<T>(m, n, k) bytes, 64-byte aligned, and
  * must not overlap A, B or C; C must not overlap A or B. Nothing is allocated.
  *
- * NOTE: this runs on the calling thread only. The threaded build splits a product across workers from
- * TypeScript (src/runtime/parallel.ts), so a call made from inside AssemblyScript, such as a blocked
- * SVD's reflector updates, does not use the other threads. Parallelising those needs either the SVD
- * driver to return to TypeScript for each large update, or a job queue in the shared memory that
- * idle workers poll with memory.atomic.wait32, so that this function can hand out blocks of C itself.
+ * This runs on the calling thread only. The threaded build splits a product across workers from
+ * TypeScript (src/runtime/parallel.ts); kernels that multiply inside AssemblyScript reach those
+ * workers through gemmPooled<T> (pooled.ts).
  */
 export function gemm<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
   if (m <= 0 || n <= 0) return;
