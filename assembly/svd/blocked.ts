@@ -6,7 +6,7 @@
 // Storage is row-major, as in householder.ts: a left reflector keeps v[1..] below the diagonal in its
 // column, a right reflector u[1..] right of the superdiagonal in its row.
 import { gemmWorkspaceBytes } from "../gemm/driver";
-import { gemmPooled } from "../gemm/pooled";
+import { gemmPooled, gemvPooled } from "../gemm/pooled";
 import { gemv } from "../gemm/gemv";
 import { applyLeftReflectors, applyRightReflectors, bidiagonalize, factorQr, generateReflector, reflectorBeta, reflectorTau } from "./householder";
 import { axpy, dot, scaleInPlace } from "./vector";
@@ -112,7 +112,7 @@ function reducePanel<T>(m: i32, n: i32, nb: i32, a: usize, lda: i32, d: usize, e
 
     // Y(i+1:, i) = tauq (A(i:, i+1:)^T v - Y(i+1:, 0:i) A(i:, 0:i)^T v - A(0:i, i+1:)^T X(i:, 0:i)^T v).
     // One pass over the rows gives both A(i:, i+1:)^T v (into yi) and A(i:, 0:i)^T v (into t0).
-    gemv<T>(true, rows, n, <T>1, element<T>(a, lda, i, 0), lda, column, <T>0, yi, sums);
+    gemvPooled<T>(true, rows, n, <T>1, element<T>(a, lda, i, 0), lda, column, <T>0, yi, sums);
     memory.copy(t0, yi, <usize>i * sizeof<T>());
     for (let p = 0; p < i; p++) axpy<T>(n - i - 1, -load<T>(at<T>(t0, p)), at<T>(yt, p * ldy + i + 1), at<T>(yi, i + 1));
     for (let p = 0; p < i; p++) {
@@ -141,7 +141,7 @@ function reducePanel<T>(m: i32, n: i32, nb: i32, a: usize, lda: i32, d: usize, e
     // One pass over the rows with w = [-Y(i+1:, 0:i+1)^T u; u] gives the first two terms.
     for (let p = 0; p <= i; p++) store<T>(at<T>(w, p), -load<T>(at<T>(t1, p)));
     memory.copy(at<T>(w, i + 1), rowI, <usize>tail * sizeof<T>());
-    gemv<T>(false, m - i - 1, n, <T>1, element<T>(a, lda, i + 1, 0), lda, w, <T>0, at<T>(xi, i + 1), sums);
+    gemvPooled<T>(false, m - i - 1, n, <T>1, element<T>(a, lda, i + 1, 0), lda, w, <T>0, at<T>(xi, i + 1), sums);
     for (let p = 0; p < i; p++) axpy<T>(m - i - 1, -load<T>(at<T>(t2, p)), at<T>(xt, p * ldx + i + 1), at<T>(xi, i + 1));
     scaleInPlace<T>(m - i - 1, tp, at<T>(xi, i + 1));
     memory.fill(xi, 0, <usize>(i + 1) * sizeof<T>());

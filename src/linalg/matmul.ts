@@ -4,7 +4,7 @@
  * larger matrix needs no copy on the caller's side.
  */
 import { allocateMatrix, type FloatArray, type Matrix } from "../matrix.js";
-import { parallelGemm } from "../runtime/parallel.js";
+import { parallelGemm, parallelGemv } from "../runtime/parallel.js";
 import { checkInput, withScope, type CallScope, type Operand, type MatrixInput } from "../runtime/operands.js";
 import { requireRuntime } from "../runtime/state.js";
 import { copyRowsOut, elementBytes, viewOf } from "../runtime/views.js";
@@ -107,12 +107,7 @@ export function matvec(a: MatrixInput, x: FloatArray, options?: MatvecOptions): 
     const matrix = readsInputs ? scope.place(checkedA) : UNREAD;
     const vector = readsInputs ? placeVector(scope, x) : 0;
     const y = result !== undefined && plan.beta !== 0 ? placeVector(scope, result) : scope.allocate(outputs * elementBytes(dtype));
-    const kernels = runtime.exports;
-    const transA = plan.transA ? 1 : 0;
-    const workBytes = dtype === "f64" ? kernels.gemv_workspace_bytes_f64(transA, m, n) : kernels.gemv_workspace_bytes_f32(transA, m, n);
-    const work = scope.allocate(workBytes);
-    const gemv = dtype === "f64" ? kernels.gemv_f64 : kernels.gemv_f32;
-    gemv(transA, m, n, plan.alpha, matrix.address, matrix.ld, vector, plan.beta, y, work);
+    parallelGemv(runtime, scope, { dtype, transA: plan.transA, m, n, alpha: plan.alpha, a: matrix.address, lda: matrix.ld, x: vector, beta: plan.beta, y });
     const values = viewOf(runtime, dtype, y, outputs);
     if (result !== undefined) result.set(values);
     else result = values.slice();

@@ -9,7 +9,7 @@
 import { rangeError, typeError } from "../errors.js";
 import { HeapAllocator } from "./allocator.js";
 import { REQUIRED_EXPORTS, type KernelExports } from "./exports.js";
-import { gemmPoolImports } from "./parallel.js";
+import { poolImports } from "./parallel.js";
 import { ThreadPool } from "./pool.js";
 import { detectFeatures, type EngineFeatures } from "./probe.js";
 import { activePool, BACKENDS, currentRuntime, installRuntime, requireRuntime, type BackendName, type Runtime } from "./state.js";
@@ -189,7 +189,7 @@ async function instantiate(module: WebAssembly.Module, requested: BackendName | 
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
-      ...gemmPoolImports(() => installed),
+      ...poolImports(() => installed),
       abort(): never {
         throw new Error("lowrank: a WebAssembly kernel aborted; this is a bug in lowrank, please report it");
       },

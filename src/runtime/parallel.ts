@@ -29,6 +29,8 @@ export const PARALLEL_PARAMS = {
    * (1024: 78 ms, then about 42, against 26 ms once warm), so warm pools may pay off at smaller n.
    */
   gemmFlops: 2 * 256 * 256 * 256,
+  /** Elements of A below which a matrix-vector product runs on one thread. */
+  gemvElements: 1 << 16,
   /**
    * Values below which a conversion or quantizer runs on one thread. Measured by the same suite with
    * float32 -> float16 on resident data: 0.46x at 64K values, 1.81x at 1M. The crossover lies between;
@@ -133,34 +135,103 @@ export function parallelGemm(runtime: Runtime, scope: CallScope, call: GemmCall)
   runJobs(runtime, jobs);
 }
 
+/** Operands of one GEMV call: addresses in bytes, the leading dimension in elements. */
+export interface GemvCall {
+  dtype: DType;
+  transA: boolean;
+  m: number;
+  n: number;
+  alpha: number;
+  a: number;
+  lda: number;
+  x: number;
+  beta: number;
+  y: number;
+}
+
+/**
+ * Computes y = alpha op(A) x + beta y (see gemv<T> in assembly/gemm/gemv.ts), split into ranges of y
+ * across the pool's threads when A has at least PARALLEL_PARAMS.gemvElements elements: rows of A
+ * without transA, columns with it. Each element of y is summed in the same order whichever range it
+ * is in, so the bits do not depend on the thread count. Workspaces come from `scope`.
+ */
+export function parallelGemv(runtime: Runtime, scope: CallScope, call: GemvCall): void {
+  const { dtype, transA, m, n, alpha, a, lda, x, beta, y } = call;
+  const kernels = runtime.exports;
+  const kernel: KernelName = dtype === "f64" ? "gemv_f64" : "gemv_f32";
+  const workspaceBytes = dtype === "f64" ? kernels.gemv_workspace_bytes_f64 : kernels.gemv_workspace_bytes_f32;
+  const size = dtype === "f64" ? 8 : 4;
+  const outputs = transA ? n : m;
+  const reads = alpha !== 0 && (transA ? m : n) > 0;
+  const threads = reads ? threadsFor(runtime, m * n, PARALLEL_PARAMS.gemvElements) : 1;
+  const ranges = threads === 1 ? [[0, outputs] as [number, number]] : splitRange(outputs, PARALLEL_PARAMS.rangeAlignment, threads);
+  const jobs = ranges.map(([start, end]): Job => {
+    const count = end - start;
+    const work = scope.allocate(workspaceBytes(transA ? 1 : 0, transA ? m : count, transA ? count : n));
+    // A share is rows [start, end) of A, or columns [start, end) with transA, and the same range of y.
+    const aShare = transA ? a + start * size : a + start * lda * size;
+    const args = transA
+      ? [1, m, count, alpha, aShare, lda, x, beta, y + start * size, work]
+      : [0, count, n, alpha, aShare, lda, x, beta, y + start * size, work];
+    return { kernel, args };
+  });
+  runJobs(runtime, jobs);
+}
+
 /** Signature of the host functions gemm_pool_f64 and gemm_pool_f32 (assembly/gemm/pooled.ts). */
 type PooledGemm = (
   transA: number, transB: number, m: number, n: number, k: number, alpha: number,
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
 ) => number;
 
+/** Signature of the host functions gemv_pool_f64 and gemv_pool_f32 (assembly/gemm/pooled.ts). */
+type PooledGemv = (transA: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number) => number;
+
+/** The functions the threaded build imports to reach the pool from inside its kernels. */
+export interface PoolImports {
+  gemm_pool_f64: PooledGemm;
+  gemm_pool_f32: PooledGemm;
+  gemv_pool_f64: PooledGemv;
+  gemv_pool_f32: PooledGemv;
+}
+
+/** Runs `body` with a scope of its own, released before this returns; the name is for memory errors. */
+function withPoolScope(runtime: Runtime, body: (scope: CallScope) => void): void {
+  const scope = new CallScope(runtime, "svd or qr (a threaded update)");
+  try {
+    body(scope);
+  } finally {
+    scope.release();
+  }
+}
+
 /**
- * Builds the imports through which the threaded build's own kernels (the blocked SVD and QR updates)
- * hand a matrix multiply to the pool: `gemm_pool_f64` and `gemm_pool_f32`. Each takes gemm<T>'s
- * arguments without the workspace, computes C with parallelGemm and returns 1, or returns 0 and
- * leaves C alone when `runtimeOf()` has no runtime yet, no pool runs or the product is below
- * PARALLEL_PARAMS.gemmFlops, so that the kernel computes it on the calling thread. The shares'
- * workspaces are allocated here and released before the function returns.
+ * Builds the imports through which the threaded build's own kernels (the SVD's and QR's blocked
+ * updates, the bidiagonal panel's matrix-vector products) hand a product to the pool. Each takes
+ * gemm<T>'s or gemv<T>'s arguments without the workspace, computes the product with parallelGemm or
+ * parallelGemv and returns 1. It returns 0 and leaves the output alone when `runtimeOf()` has no
+ * runtime yet, no pool runs or the product is below its threshold, and the kernel then computes the
+ * product on the calling thread. The shares' workspaces are allocated here and released before the
+ * function returns.
  */
-export function gemmPoolImports(runtimeOf: () => Runtime | undefined): { gemm_pool_f64: PooledGemm; gemm_pool_f32: PooledGemm } {
-  const pooled = (dtype: DType): PooledGemm => (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+export function poolImports(runtimeOf: () => Runtime | undefined): PoolImports {
+  const gemm = (dtype: DType): PooledGemm => (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     const runtime = runtimeOf();
     if (runtime === undefined || alpha === 0 || k <= 0) return 0;
     if (threadsFor(runtime, 2 * m * n * k, PARALLEL_PARAMS.gemmFlops) === 1) return 0;
-    const scope = new CallScope(runtime, "svd or qr (a threaded update)");
-    try {
+    withPoolScope(runtime, (scope) => {
       parallelGemm(runtime, scope, { dtype, transA: transA !== 0, transB: transB !== 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc });
-    } finally {
-      scope.release();
-    }
+    });
     return 1;
   };
-  return { gemm_pool_f64: pooled("f64"), gemm_pool_f32: pooled("f32") };
+  const gemv = (dtype: DType): PooledGemv => (transA, m, n, alpha, a, lda, x, beta, y) => {
+    const runtime = runtimeOf();
+    if (runtime === undefined || alpha === 0 || m <= 0 || n <= 0) return 0;
+    if (threadsFor(runtime, m * n, PARALLEL_PARAMS.gemvElements) === 1) return 0;
+    withPoolScope(runtime, (scope) => parallelGemv(runtime, scope, { dtype, transA: transA !== 0, m, n, alpha, a, lda, x, beta, y }));
+    return 1;
+  };
+  return { gemm_pool_f64: gemm("f64"), gemm_pool_f32: gemm("f32"), gemv_pool_f64: gemv("f64"), gemv_pool_f32: gemv("f32") };
 }
 
 /**

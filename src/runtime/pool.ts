@@ -29,6 +29,8 @@ export interface Job {
 export const POOL_KERNELS: readonly KernelName[] = [
   "gemm_f64",
   "gemm_f32",
+  "gemv_f64",
+  "gemv_f32",
   "f32_to_f16",
   "f64_to_f16",
   "f16_to_f32",

@@ -47,10 +47,12 @@ function start(message, post) {
     const instance = new WebAssembly.Instance(message.module, {
       env: {
         memory: message.memory,
-        // A worker runs gemm_f64 and gemm_f32 themselves, which never call these; only the main
+        // Workers run only the kernels in \`kernels\`, which never call these; only the main
         // thread's kernels hand products to the pool.
         gemm_pool_f64: () => 0,
         gemm_pool_f32: () => 0,
+        gemv_pool_f64: () => 0,
+        gemv_pool_f32: () => 0,
         abort() {
           throw new Error("lowrank: a WebAssembly kernel aborted in a worker thread; this is a bug in lowrank, please report it");
         },

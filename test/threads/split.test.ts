@@ -2,7 +2,7 @@
 // through the pool) and number formats give the same bits with 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, qr, quantize4bit, quantizeInt8, ready,
+  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, matvec, qr, quantize4bit, quantizeInt8, ready,
   RandomState, svd, toBfloat16, toFloat16, type DType, type Matrix,
 } from "../../src/index.js";
 import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
@@ -13,6 +13,7 @@ const saved = { ...PARALLEL_PARAMS };
 
 beforeAll(() => {
   PARALLEL_PARAMS.gemmFlops = 0;
+  PARALLEL_PARAMS.gemvElements = 0;
   PARALLEL_PARAMS.rangeValues = 0;
 });
 
@@ -89,6 +90,29 @@ describe("matmul across threads", () => {
             const out = { ...start, data: start.data.slice() };
             matmul(a, b, { transA, transB, alpha: 0.75, beta: -1.5, out });
             return out.data;
+          });
+          for (const result of results.slice(1)) expect(result).toEqualBits(results[0]!);
+        });
+      }
+    }
+  }
+});
+
+describe("matvec across threads", () => {
+  // Ranges of y are cut at multiples of 64, so every shape here has more than 64 outputs either way,
+  // and most of them a short last range.
+  for (const dtype of ["f32", "f64"] as const) {
+    for (const [m, n] of [[150, 70], [70, 200], [129, 65]] as const) {
+      for (const transA of [false, true]) {
+        it(`${dtype} ${m}x${n} transA=${transA}`, async () => {
+          const rng = new RandomState(m * 7 + n);
+          const a = randomMatrix(rng, m, n, dtype, n + 3);
+          const x = randomMatrix(rng, 1, transA ? m : n, dtype).data;
+          const start = randomMatrix(rng, 1, transA ? n : m, dtype).data;
+          const results = await withEachThreadCount(() => {
+            const out = start.slice();
+            matvec(a, x, { transA, alpha: -0.5, beta: 2, out });
+            return out;
           });
           for (const result of results.slice(1)) expect(result).toEqualBits(results[0]!);
         });
