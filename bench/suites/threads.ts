@@ -10,7 +10,8 @@
 // Smaller products show where splitting stops paying (the thresholds in src/runtime/parallel.ts).
 import { availableParallelism } from "node:os";
 import { matmul, ready, RandomState, svd, type Matrix } from "../../src/index.js";
-import { parallelConvert } from "../../src/runtime/parallel.js";
+import { withScope } from "../../src/runtime/operands.js";
+import { parallelConvert, parallelGemv } from "../../src/runtime/parallel.js";
 import { requireRuntime, type Runtime } from "../../src/runtime/state.js";
 import type { BenchCase, CaseRecord, Implementation } from "../harness.js";
 import type { Suite } from "./index.js";
@@ -62,6 +63,41 @@ function svdCase(rng: RandomState, n: number): BenchCase {
   return { suite: "threads", operation: "svd f64", size: `${n}x${n}`, sizeValue: n, budgetMs: 40_000, implementations };
 }
 
+/**
+ * y = A x or A^T x on an n x n f64 matrix already in wasm memory, as the SVD's panel computes them:
+ * the kernels and the split alone, no copies. Sets the threshold PARALLEL_PARAMS.gemvElements.
+ */
+function residentGemvCase(rng: RandomState, n: number, transA: boolean): BenchCase {
+  const values = Float64Array.from(rng.randn(n * n + n));
+  const implementations: Implementation[] = threadCounts().map((threads) => {
+    let owner: Runtime | undefined;
+    let a = 0;
+    let x = 0;
+    let y = 0;
+    return {
+      name: implementationName(threads),
+      kind: "build",
+      activate: async () => {
+        await ready({ threads });
+        const runtime = requireRuntime("bench");
+        // The blocks survive while this build stays loaded; a new load starts a new memory.
+        if (owner === runtime) return;
+        owner = runtime;
+        a = runtime.heap.allocate(n * n * 8, "bench");
+        x = runtime.heap.allocate(n * 8, "bench");
+        y = runtime.heap.allocate(n * 8, "bench");
+        new Float64Array(runtime.memory.buffer, a, n * n).set(values.subarray(0, n * n));
+        new Float64Array(runtime.memory.buffer, x, n).set(values.subarray(n * n));
+      },
+      run: () => {
+        const runtime = requireRuntime("bench");
+        withScope(runtime, "bench", (scope) => parallelGemv(runtime, scope, { dtype: "f64", transA, m: n, n, alpha: 1, a, lda: n, x, beta: 0, y }));
+      },
+    };
+  });
+  return { suite: "threads", operation: `gemv${transA ? "^T" : ""} f64 resident`, size: `${n}x${n}`, flops: 2 * n * n, sizeValue: n, implementations };
+}
+
 /** float32 -> float16 on n values that stay in wasm memory: the kernels alone, no copies. */
 function residentConversionCase(rng: RandomState, n: number): BenchCase {
   const values = Float32Array.from(rng.randn(1 << 16), (x) => x * 1000);
@@ -101,8 +137,10 @@ export const threadsSuite: Suite = {
     const sizes = quick ? [128, 512] : [128, 256, 512, 1024];
     const conversions = quick ? [1 << 20] : [1 << 16, 1 << 20, 1 << 24];
     const svdSizes = quick ? [200] : [500, 1000];
+    const gemvSizes = quick ? [512] : [128, 256, 362, 512, 1024];
     return [
       ...sizes.map((n) => gemmCase(rng, n)),
+      ...gemvSizes.flatMap((n) => [residentGemvCase(rng, n, false), residentGemvCase(rng, n, true)]),
       ...svdSizes.map((n) => svdCase(rng, n)),
       ...conversions.map((n) => residentConversionCase(rng, n)),
     ];

@@ -288,7 +288,8 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
  * With more than one thread (`options.threads`, or by default where the engine has shared memory),
  * the threaded build is loaded and `threads - 1` worker threads are started once (Node's
  * worker_threads, or module Web Workers). They do not keep a Node process alive; `close()` stops them
- * at once. Large matrix products and number-format conversions are then split across the threads;
+ * at once. Large matrix products (`matmul`, `matvec` and the blocked updates inside `svd` and `qr`)
+ * and number-format conversions are then split across the threads;
  * calls stay synchronous, because the calling thread computes its own share and waits for the
  * others (on a browser's main thread by spinning, since it may not block).
  *

@@ -8,8 +8,11 @@
  * blocking, so results are bit-identical whatever the thread count. Each share gets its own packing
  * workspace, allocated here by the calling thread.
  *
- * Elementwise kernels (conversions, quantizers) are split into contiguous ranges of values, cut on
- * group or block boundaries where the kernel works per group.
+ * GEMV is split by ranges of y. Elementwise kernels (conversions, quantizers) are split into
+ * contiguous ranges of values, cut on group or block boundaries where the kernel works per group.
+ *
+ * Kernels that multiply inside AssemblyScript (svd, qr) reach parallelGemm and parallelGemv through
+ * the imports that poolImports builds.
  */
 import type { DType } from "../matrix.js";
 import { CallScope } from "./operands.js";
