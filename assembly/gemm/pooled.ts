@@ -3,9 +3,9 @@
 //
 // A kernel such as svd_f64 runs on the calling thread, so its products cannot reach the workers by
 // themselves. In the threaded build they call the host's gemm_pool_* or gemv_pool_* imports
-// (src/runtime/parallel.ts), which split the product across the pool by blocks of the output and
-// return 1, or return 0 when the product is below the pool's threshold or no pool runs. On 0 the
-// product is computed here on the calling thread. The other builds compile the local call only and
+// (src/runtime/parallel.ts). Such an import splits the product across the pool by blocks of the
+// output and returns 1. It returns 0 when the product is below the pool's threshold or no pool runs,
+// and the product is then computed here on the calling thread. The other builds compile the local call only and
 // import nothing.
 import { gemm } from "./driver";
 import { gemv } from "./gemv";
@@ -34,10 +34,10 @@ declare function gemvPoolF32(transA: bool, m: i32, n: i32, alpha: f32, a: usize,
  */
 export function gemmPooled<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
   if (ASC_FEATURE_THREADS) {
-    const taken = sizeof<T>() == 8
+    const handled = sizeof<T>() == 8
       ? gemmPoolF64(transA, transB, m, n, k, <f64>alpha, a, lda, b, ldb, <f64>beta, c, ldc)
       : gemmPoolF32(transA, transB, m, n, k, <f32>alpha, a, lda, b, ldb, <f32>beta, c, ldc);
-    if (taken != 0) return;
+    if (handled != 0) return;
   }
   gemm<T>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
@@ -50,10 +50,10 @@ export function gemmPooled<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32
  */
 export function gemvPooled<T>(transA: bool, m: i32, n: i32, alpha: T, a: usize, lda: i32, x: usize, beta: T, y: usize, work: usize): void {
   if (ASC_FEATURE_THREADS) {
-    const taken = sizeof<T>() == 8
+    const handled = sizeof<T>() == 8
       ? gemvPoolF64(transA, m, n, <f64>alpha, a, lda, x, <f64>beta, y)
       : gemvPoolF32(transA, m, n, <f32>alpha, a, lda, x, <f32>beta, y);
-    if (taken != 0) return;
+    if (handled != 0) return;
   }
   gemv<T>(transA, m, n, alpha, a, lda, x, beta, y, work);
 }

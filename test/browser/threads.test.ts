@@ -2,7 +2,7 @@
 // server) ready() starts Web Workers, and the results match one thread in Node bit for bit. On a page
 // without those headers there is no shared memory, so the library falls back to one thread.
 import { afterAll, describe, expect, it } from "vitest";
-import { matmul, ready, RandomState, toFloat16 } from "../../src/index.js";
+import { matmul, ready, RandomState, svd, toFloat16 } from "../../src/index.js";
 import { openBrowser, type BrowserSession } from "./chromium.js";
 
 /** The internal modules the library page exposes as window.lowrankInternals. */
@@ -42,11 +42,21 @@ describe("threads in Chromium", () => {
       const info = await lowrank.ready({ threads: 3 });
       // Small inputs are split too, so that every worker takes part.
       PARALLEL_PARAMS.gemmFlops = 0;
+      PARALLEL_PARAMS.gemvElements = 0;
       PARALLEL_PARAMS.rangeValues = 0;
       const matrix = { rows: 150, cols: 170, data: Float32Array.from(a) };
       const product = lowrank.matmul(matrix, matrix, { transB: true });
       const half = lowrank.toFloat16(Float32Array.from(x));
-      return { isolated: crossOriginIsolated, info, product: Array.from(product.data), half: Array.from(half) };
+      // The SVD's blocked updates reach the pool from inside the kernel, through the build's imports.
+      const factors = lowrank.svd({ rows: 120, cols: 90, data: Float64Array.from(a.slice(0, 120 * 90)) });
+      return {
+        isolated: crossOriginIsolated,
+        info,
+        product: Array.from(product.data),
+        half: Array.from(half),
+        singularValues: Array.from(factors.S),
+        u: Array.from(factors.U.data),
+      };
     }, values);
 
     expect(browser.isolated).toBe(true);
@@ -55,6 +65,9 @@ describe("threads in Chromium", () => {
     const matrix = { rows: 150, cols: 170, data: Float32Array.from(values.a) };
     expect(Float32Array.from(browser.product)).toEqualBits(matmul(matrix, matrix, { transB: true }).data as Float32Array);
     expect(browser.half).toEqual(Array.from(toFloat16(Float32Array.from(values.x))));
+    const factors = svd({ rows: 120, cols: 90, data: Float64Array.from(values.a.slice(0, 120 * 90)) });
+    expect(Float64Array.from(browser.singularValues)).toEqualBits(factors.S as Float64Array);
+    expect(Float64Array.from(browser.u)).toEqualBits(factors.U.data as Float64Array);
   });
 
   it("isolated page: a worker's trap reaches the caller", async () => {
