@@ -33,12 +33,19 @@ import { multiplyAdd } from "./vector";
 
   // The inner product over k: per step, two vectors of B and four broadcast elements of A. The loop
   // ends on a pointer rather than a counter, which saves an instruction per step. V8 11.3 unrolls it
-  // by two itself. Unrolled by hand it ran at about half speed, probably because V8's scheduler
-  // hoists every load of the larger body and the values then spill, so it stays rolled.
-  // NOTE: in the simd build this loop is bound by instruction dispatch, not arithmetic: 8 multiplies,
-  // 8 adds, 6 loads and V8's loop and stack-check instructions per step. Alone on L1-resident panels
-  // it measured 44.5 GFLOP/s (f32) and 23.2 (f64) against 56-59 and 27-30 for the peak loop (AMD
-  // EPYC, Node 20). The fused multiply-add of the relaxed-simd build removes 8 of those instructions.
+  // itself (two or three copies of the body per iteration in the machine code dumped with `node
+  // --perf-prof`) and keeps an exit test between the copies. Unrolled by hand it ran 15-50 % slower,
+  // because V8 places every load of a basic block before the block's arithmetic. 12 loads and 8
+  // accumulators do not fit in the 15 vector registers V8 allocates, so values spill. With an exit
+  // test between the two halves nothing spills, but it ran no faster than this loop.
+  // NOTE: in the simd build this loop is bound by its loads, not by arithmetic. A step is 6 loads, 8
+  // multiplies and 8 adds, and V8 does not fold a load into the multiply's memory operand. Alone on
+  // L1-resident panels it measured 44.5 GFLOP/s (f32) and 23.2 (f64) against 56-59 and 27-30 for the
+  // peak loop (AMD EPYC, Node 20). A later f64 run measured 77 % of the peak loop, against 97 % for the
+  // same arithmetic with 2 loads per step, while cutting loop instructions gained nothing. Fewer loads
+  // per multiply need a tile of more than 15 registers. A rotated tile (A as pairs, B also stored with
+  // its pairs swapped) and a 3x6 tile stayed within 3 %. The fused multiply-add of the relaxed-simd
+  // build removes 8 instructions per step.
   const aEnd = a + <usize>k * <usize>MR * size;
   while (a < aEnd) {
     const b0 = v128.load(b);
