@@ -32,6 +32,11 @@ export interface Implementation {
   /** Runs before each round of this implementation, outside the timed region (e.g. load its build). */
   activate?: () => unknown | Promise<unknown>;
   /**
+   * Warm up after every `activate`, not only in the first round: for builds whose activation starts
+   * new worker threads, whose first calls run slower than the later ones.
+   */
+  warmupEachRound?: boolean;
+  /**
    * The timed call. Its result is consumed by the harness; a promise is awaited inside the timed
    * region (tfjs's `await t.data()`, for example) and its value consumed.
    */
@@ -324,7 +329,7 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions): Pr
         const bench = new Bench({
           time: plan.timePerRound,
           iterations: plan.iterationsPerRound,
-          warmup: round === 0 && plan.warmup,
+          warmup: (round === 0 || impl.warmupEachRound === true) && plan.warmup,
           warmupTime: options.warmupTime,
           warmupIterations: 1,
           retainSamples: true,

@@ -36,6 +36,7 @@ function gemmCase(rng: RandomState, n: number): BenchCase {
   const implementations: Implementation[] = threadCounts().map((threads) => ({
     name: implementationName(threads),
     kind: "build",
+    warmupEachRound: true,
     activate: () => ready({ threads }),
     run: () => {
       const c = matmul(a, b);
@@ -52,6 +53,7 @@ function svdCase(rng: RandomState, n: number): BenchCase {
   const implementations: Implementation[] = threadCounts().map((threads) => ({
     name: implementationName(threads),
     kind: "build",
+    warmupEachRound: true,
     activate: () => ready({ threads }),
     run: () => {
       const result = svd(a);
@@ -77,6 +79,7 @@ function residentGemvCase(rng: RandomState, n: number, transA: boolean): BenchCa
     return {
       name: implementationName(threads),
       kind: "build",
+    warmupEachRound: true,
       activate: async () => {
         await ready({ threads });
         const runtime = requireRuntime("bench");
@@ -108,6 +111,7 @@ function residentConversionCase(rng: RandomState, n: number): BenchCase {
     return {
       name: implementationName(threads),
       kind: "build",
+    warmupEachRound: true,
       activate: async () => {
         await ready({ threads });
         const runtime = requireRuntime("bench");

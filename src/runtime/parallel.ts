@@ -25,21 +25,23 @@ import { activePool, type Runtime } from "./state.js";
  */
 export const PARALLEL_PARAMS = {
   /**
-   * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured by the threads
-   * benchmark suite on idle cores (2-core AMD EPYC, Node 20, f32 square products, 2 threads against 1):
-   * 0.68x at n = 128, 1.00x at 256, 1.25x at 512, 1.36x at 1024. The split starts above n = 256.
-   * NOTE: that suite restarts the pool before each round, and a new pool's first products run cold
-   * (1024: 78 ms, then about 42, against 26 ms once warm), so warm pools may pay off at smaller n.
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured with warm,
+   * polling workers (2-core AMD EPYC, Node 20, f64 operands already in wasm memory, fastest of 7
+   * rounds, 2 threads against 1): 0.93x at 181 x 181 x 16 (1.0 Mflop), 1.06x at 96^3 (1.8 Mflop),
+   * 1.45x at 256 x 256 x 16 (2.1 Mflop), 1.64x at 128^3 (4.2 Mflop).
    */
-  gemmFlops: 2 * 256 * 256 * 256,
-  /** Elements of A below which a matrix-vector product runs on one thread. */
+  gemmFlops: 1 << 21,
+  /**
+   * Elements of A below which a matrix-vector product runs on one thread. Measured as above (f64):
+   * 0.87x at 181 x 181, and at 256 x 256 (65,536 elements) 1.45x for A x and 1.00x for A^T x.
+   */
   gemvElements: 1 << 16,
   /**
-   * Values below which a conversion or quantizer runs on one thread. Measured by the same suite with
-   * float32 -> float16 on resident data: 0.46x at 64K values, 1.81x at 1M. The crossover lies between;
-   * 256K is a point in that interval, not a measured crossover.
+   * Values below which a conversion or quantizer runs on one thread. Measured as above with
+   * float32 -> float16: 1.16x at 8,192 values, 1.46x at 16,384, 1.81x at 65,536. The quantizers were
+   * not measured; they do more work per value, so the same count is estimated to pay for them too.
    */
-  rangeValues: 1 << 18,
+  rangeValues: 1 << 13,
   /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
   rangeAlignment: 64,
 };

@@ -51,6 +51,15 @@ export const POOL_KERNELS: readonly KernelName[] = [
   "dequantize_4bit",
 ];
 
+/**
+ * Microseconds a thread polls for its next job (a worker) or for a worker's reply (the calling
+ * thread) before it sleeps in Atomics.wait. Tests and benchmarks may change it; workers read it each
+ * time they finish a job.
+ */
+export const POOL_PARAMS = {
+  spinMicroseconds: 10_000,
+};
+
 const KERNEL_INDEX = new Map<KernelName, number>(POOL_KERNELS.map((name, index) => [name, index]));
 
 /** The parts of a Node `Worker` or a browser `Worker` the pool uses. */
@@ -259,6 +268,7 @@ export class ThreadPool {
     new Float64Array(this.memory.buffer, this.controls[w]! + CONTROL.ARGUMENTS, job.args.length).set(job.args);
     control[CONTROL.KERNEL] = index;
     control[CONTROL.COUNT] = job.args.length;
+    control[CONTROL.SPIN] = POOL_PARAMS.spinMicroseconds;
     const request = Atomics.add(control, CONTROL.REQUEST, 1) + 1;
     Atomics.notify(control, CONTROL.REQUEST);
     return request;
@@ -268,8 +278,10 @@ export class ThreadPool {
   private wait(w: number, request: number): Int32Array {
     const control = this.control(w);
     if (this.blocking) {
-      for (let done = Atomics.load(control, CONTROL.DONE); done !== request; done = Atomics.load(control, CONTROL.DONE)) {
-        Atomics.wait(control, CONTROL.DONE, done);
+      // Poll first, for the reason the workers do (see waitForRequest in worker-source.ts).
+      const deadline = performance.now() + POOL_PARAMS.spinMicroseconds / 1000;
+      for (let polls = 1, done = Atomics.load(control, CONTROL.DONE); done !== request; polls++, done = Atomics.load(control, CONTROL.DONE)) {
+        if (polls % 1024 === 0 && performance.now() >= deadline) Atomics.wait(control, CONTROL.DONE, done);
       }
     } else {
       // A browser's main thread may not block: spin. The calling thread computed its own share first,

@@ -18,6 +18,7 @@
  *   outcome  0 when the kernel returned, 1 when it threw
  *   result   the kernel's i32 result (0 for kernels without one)
  *   nameBytes, messageBytes  lengths of the error's class name and message, UTF-8 from byte TEXT on
+ *   spin     microseconds the worker polls `request` after a job before it sleeps in Atomics.wait
  */
 
 /** Layout of a worker's control block: Int32 slot indices and byte offsets. */
@@ -31,6 +32,7 @@ export const CONTROL = {
   RESULT: 5,
   NAME_BYTES: 6,
   MESSAGE_BYTES: 7,
+  SPIN: 8,
   ARGUMENTS: 64,
   MAX_ARGUMENTS: 16,
   TEXT: 256,
@@ -68,12 +70,23 @@ function start(message, post) {
   serve(message.memory, message.control, control, kernels);
 }
 
+// Polls the request slot for up to control[SPIN] microseconds, then sleeps in Atomics.wait until the
+// slot differs from \`seen\`. A sleeping thread can take a millisecond or more to wake on a virtual
+// machine whose idle CPU the host has descheduled, which is longer than a typical share of a product,
+// so a worker that polls between the closely spaced jobs of an SVD starts them at once.
+function waitForRequest(control, seen) {
+  const deadline = performance.now() + control[CONTROL.SPIN] / 1000;
+  for (let polls = 1; Atomics.load(control, CONTROL.REQUEST) === seen; polls++) {
+    if (polls % 1024 === 0 && performance.now() >= deadline) Atomics.wait(control, CONTROL.REQUEST, seen);
+  }
+}
+
 function serve(memory, address, control, kernels) {
   const encoder = new TextEncoder();
   // The pool zeroes the block before the worker starts, and may post a job before this line runs.
   let seen = 0;
   for (;;) {
-    Atomics.wait(control, CONTROL.REQUEST, seen);
+    waitForRequest(control, seen);
     seen = Atomics.load(control, CONTROL.REQUEST);
     const kernel = control[CONTROL.KERNEL];
     if (kernel < 0) {

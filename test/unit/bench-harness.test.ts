@@ -113,6 +113,21 @@ describe("runCase budgets", () => {
     expect(record!.budgetLimited).toBe(true);
   });
 
+  it("warms up after each activation when asked", async () => {
+    // Calls beyond the recorded samples are the planning probe and the warm-up calls.
+    const untimedCalls = async (warmupEachRound: boolean) => {
+      let calls = 0;
+      const impl = { name: "counted", warmupEachRound, activate: () => undefined, run: () => { calls += 1; spin(2); } };
+      const [record] = await runCase(benchCase([impl]), { ...OPTIONS, implementationBudgetMs: 1000 });
+      return calls - record!.samples;
+    };
+    const warmed = await untimedCalls(true);
+    const unwarmed = await untimedCalls(false);
+    // One warm-up call at least in each of the 3 rounds after the first; a 2 ms call leaves round 0
+    // about 3 warm-up calls either way, so the difference without the option stays near 0.
+    expect(warmed - unwarmed).toBeGreaterThanOrEqual(3);
+  });
+
   it("caps the calls at maxIterations", async () => {
     const [record] = await runCase(benchCase([{ name: "capped", maxIterations: 5, run: () => spin(0.05) }]), OPTIONS);
     expect(record!.samples).toBeLessThanOrEqual(5);
