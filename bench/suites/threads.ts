@@ -7,9 +7,9 @@
 //   GEMM f32 at n = 1024, copies in and out included: 2 threads at least 1.8x one thread;
 //   thin SVD of a 1000 x 1000 f64 matrix: 2 threads at least 1.25x one thread;
 //   float16 conversion of 16M values already in wasm memory: 2 threads at least 1.5x one thread.
-// The checks compare fastest samples, as the matmul suite does against the peak: two threads need
-// both cores, so a neighbour's load on a shared machine slows them more than one thread, and the
-// medians, printed beside, mix that load into the ratio.
+// The checks compare fastest samples, as the matmul suite does against the peak. Two threads need
+// both cores, so a neighbour's load on a shared machine slows them more than one thread. The medians,
+// printed beside, mix that load into the ratio.
 // Smaller products show where splitting stops paying (the thresholds in src/runtime/parallel.ts).
 import { availableParallelism } from "node:os";
 import { matmul, ready, RandomState, svd, type Matrix } from "../../src/index.js";
@@ -37,7 +37,7 @@ function activateThreads(threads: number): Promise<unknown> {
   return ready(threads === 1 ? { threads: 1, backend: "simd" } : { threads });
 }
 
-/** The implementations of a case with a `run` of its own: one per thread count, and relaxed-simd if available. */
+/** Makes a case's implementations around `run`: one per thread count, and relaxed-simd if available. */
 function threadImplementations(run: () => unknown): Implementation[] {
   const implementations: Implementation[] = threadCounts().map((threads) => ({
     name: implementationName(threads),
@@ -75,13 +75,14 @@ function svdCase(rng: RandomState, n: number): BenchCase {
     if (Number.isNaN(result.S[0])) throw new Error("bench threads: NaN in the singular values");
     return result;
   });
-  // About 0.7 s a call at n = 1000 on one thread: the budget gives each thread count 3 calls a round.
+  // About 0.75 s a call at n = 1000 on one thread; the budget leaves each implementation 3 or more
+  // calls a round.
   return { suite: "threads", operation: "svd f64", size: `${n}x${n}`, sizeValue: n, budgetMs: 40_000, implementations };
 }
 
 /**
  * y = A x or A^T x on an n x n f64 matrix already in wasm memory, as the SVD's panel computes them:
- * the kernels and the split alone, no copies. Sets the threshold PARALLEL_PARAMS.gemvElements.
+ * the kernels and the split alone, no copies. It shows where PARALLEL_PARAMS.gemvElements pays.
  */
 function residentGemvCase(rng: RandomState, n: number, transA: boolean): BenchCase {
   const values = Float64Array.from(rng.randn(n * n + n));

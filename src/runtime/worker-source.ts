@@ -71,9 +71,9 @@ function start(message, post) {
 }
 
 // Polls the request slot for up to control[SPIN] microseconds, then sleeps in Atomics.wait until the
-// slot differs from \`seen\`. A sleeping thread can take a millisecond or more to wake on a virtual
-// machine whose idle CPU the host has descheduled, which is longer than a typical share of a product,
-// so a worker that polls between the closely spaced jobs of an SVD starts them at once.
+// slot differs from \`seen\`. On a virtual machine whose idle CPU the host has descheduled, a sleeping
+// thread can take a millisecond or more to wake, longer than a typical share of a product. A worker
+// that polls starts the closely spaced jobs of an SVD at once.
 function waitForRequest(control, seen) {
   const deadline = performance.now() + control[CONTROL.SPIN] / 1000;
   for (let polls = 1; Atomics.load(control, CONTROL.REQUEST) === seen; polls++) {

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { backend, close, matmul, ready, RandomState } from "../../src/index.js";
 import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
+import { POOL_PARAMS } from "../../src/runtime/pool.js";
 import { currentRuntime } from "../../src/runtime/state.js";
 
 const run = promisify(execFile);
@@ -32,6 +33,23 @@ describe("thread pool", () => {
     await ready({ threads: 2 });
     expect(2 * 300 ** 3).toBeGreaterThan(PARALLEL_PARAMS.gemmFlops);
     expect(product()).toEqualBits(single);
+  });
+
+  it("works with sleeping instead of polling threads", async () => {
+    await ready({ threads: 1 });
+    const single = product();
+    await ready({ threads: 3 });
+    const saved = POOL_PARAMS.spinMicroseconds;
+    POOL_PARAMS.spinMicroseconds = 0;
+    try {
+      // The first product lets the workers read the new setting; the pauses let them fall asleep.
+      for (let call = 0; call < 3; call++) {
+        expect(product()).toEqualBits(single);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      POOL_PARAMS.spinMicroseconds = saved;
+    }
   });
 
   it("rethrows a worker's trap as a RuntimeError", async () => {

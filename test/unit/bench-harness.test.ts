@@ -123,8 +123,8 @@ describe("runCase budgets", () => {
     };
     const warmed = await untimedCalls(true);
     const unwarmed = await untimedCalls(false);
-    // One warm-up call at least in each of the 3 rounds after the first; a 2 ms call leaves round 0
-    // about 3 warm-up calls either way, so the difference without the option stays near 0.
+    // The option adds at least one warm-up call in each of the 3 rounds after the first. Round 0 has
+    // about 3 warm-up calls of 2 ms either way, so without the option the difference stays near 0.
     expect(warmed - unwarmed).toBeGreaterThanOrEqual(3);
   });
 
