@@ -4,6 +4,7 @@
 import { allocateMatrix, type FloatArray, type Matrix } from "../matrix.js";
 import { checkOptions } from "../linalg/checks.js";
 import { checkInput, withScope, type MatrixInput } from "../runtime/operands.js";
+import { parallelGemm, parallelGemv } from "../runtime/parallel.js";
 import { requireRuntime } from "../runtime/state.js";
 import { copyRowsOut, viewOf } from "../runtime/views.js";
 import { checkAdapter, checkBatch, checkLoraOut, checkWeightFits, type LoraFactors, type LoraOutOptions } from "./checks.js";
@@ -50,28 +51,32 @@ export function loraApply(x: MatrixInput, weight: MatrixInput, adapter: LoraFact
 
   let fresh: FloatArray | undefined;
   withScope(runtime, "loraApply", (scope) => {
-    const kernels = runtime.exports;
-    const gemm = dtype === "f64" ? kernels.gemm_f64 : kernels.gemm_f32;
-    const workspace = dtype === "f64" ? kernels.gemm_workspace_bytes_f64 : kernels.gemm_workspace_bytes_f32;
     const xs = scope.place(input);
     const ws = scope.place(w);
     const as = scope.place(lora.A);
     const bs = scope.place(lora.B);
     const t = scope.allocateMatrix(batch, rank, dtype);
     const y = scope.allocateMatrix(batch, outFeatures, dtype);
-    const gemv = dtype === "f64" ? kernels.gemv_f64 : kernels.gemv_f32;
-    const gemvWorkspace = dtype === "f64" ? kernels.gemv_workspace_bytes_f64 : kernels.gemv_workspace_bytes_f32;
-    const transW = lora.fanInFanOut ? 1 : 0;
-    const work = scope.allocate(
-      Math.max(workspace(batch, rank, inFeatures), workspace(batch, outFeatures, inFeatures), workspace(batch, outFeatures, rank), gemvWorkspace(transW, w.rows, w.cols)),
-    );
+    const transW = lora.fanInFanOut;
 
     // T = X A^T (batch x r), then Y = X op(W) and Y += scaling T B^T. One sample takes the
     // matrix-vector kernel for W, which streams W once instead of packing it as GEMM does.
-    gemm(0, 1, batch, rank, inFeatures, 1, xs.address, xs.ld, as.address, as.ld, 0, t.address, t.ld, work);
-    if (batch === 1) gemv(transW, w.rows, w.cols, 1, ws.address, ws.ld, xs.address, 0, y.address, work);
-    else gemm(0, transW ? 0 : 1, batch, outFeatures, inFeatures, 1, xs.address, xs.ld, ws.address, ws.ld, 0, y.address, y.ld, work);
-    gemm(0, 1, batch, outFeatures, rank, lora.scaling, t.address, t.ld, bs.address, bs.ld, 1, y.address, y.ld, work);
+    parallelGemm(runtime, scope, {
+      dtype, transA: false, transB: true, m: batch, n: rank, k: inFeatures, alpha: 1,
+      a: xs.address, lda: xs.ld, b: as.address, ldb: as.ld, beta: 0, c: t.address, ldc: t.ld,
+    });
+    if (batch === 1) {
+      parallelGemv(runtime, scope, { dtype, transA: transW, m: w.rows, n: w.cols, alpha: 1, a: ws.address, lda: ws.ld, x: xs.address, beta: 0, y: y.address });
+    } else {
+      parallelGemm(runtime, scope, {
+        dtype, transA: false, transB: !transW, m: batch, n: outFeatures, k: inFeatures, alpha: 1,
+        a: xs.address, lda: xs.ld, b: ws.address, ldb: ws.ld, beta: 0, c: y.address, ldc: y.ld,
+      });
+    }
+    parallelGemm(runtime, scope, {
+      dtype, transA: false, transB: true, m: batch, n: outFeatures, k: rank, alpha: lora.scaling,
+      a: t.address, lda: t.ld, b: bs.address, ldb: bs.ld, beta: 1, c: y.address, ldc: y.ld,
+    });
 
     if (out !== undefined) copyRowsOut(runtime, y.address, y.ld, out);
     else fresh = viewOf(runtime, dtype, y.address, batch * outFeatures).slice();

@@ -4,6 +4,7 @@
 import type { Matrix } from "../matrix.js";
 import { checkOptions } from "../linalg/checks.js";
 import { withScope, type MatrixInput } from "../runtime/operands.js";
+import { parallelGemm } from "../runtime/parallel.js";
 import { ResidentMatrix } from "../runtime/resident.js";
 import { requireRuntime } from "../runtime/state.js";
 import { copyRowsOut, elementBytes } from "../runtime/views.js";
@@ -21,9 +22,6 @@ function mergeWith(functionName: string, sign: 1 | -1, weight: MatrixInput, adap
   if (w.rows === 0 || w.cols === 0) return target;
 
   withScope(runtime, functionName, (scope) => {
-    const kernels = runtime.exports;
-    const gemm = lora.dtype === "f64" ? kernels.gemm_f64 : kernels.gemm_f32;
-    const workspace = lora.dtype === "f64" ? kernels.gemm_workspace_bytes_f64 : kernels.gemm_workspace_bytes_f32;
     const as = scope.place(lora.A);
     const bs = scope.place(lora.B);
     // A resident weight without `out` is updated where it lies; anything else goes through a copy.
@@ -33,12 +31,14 @@ function mergeWith(functionName: string, sign: 1 | -1, weight: MatrixInput, adap
       const source = w.resident.addressFor(functionName);
       new Uint8Array(runtime.memory.buffer).copyWithin(c.address, source, source + w.rows * w.cols * elementBytes(w.dtype));
     }
-    const work = scope.allocate(workspace(w.rows, w.cols, lora.rank));
     const alpha = sign * lora.scaling;
 
     // out x in: W += s B A. in x out (fanInFanOut): W += s A^T B^T.
-    if (lora.fanInFanOut) gemm(1, 1, w.rows, w.cols, lora.rank, alpha, as.address, as.ld, bs.address, bs.ld, 1, c.address, c.ld, work);
-    else gemm(0, 0, w.rows, w.cols, lora.rank, alpha, bs.address, bs.ld, as.address, as.ld, 1, c.address, c.ld, work);
+    const [left, right] = lora.fanInFanOut ? [as, bs] : [bs, as];
+    parallelGemm(runtime, scope, {
+      dtype: lora.dtype, transA: lora.fanInFanOut, transB: lora.fanInFanOut, m: w.rows, n: w.cols, k: lora.rank, alpha,
+      a: left.address, lda: left.ld, b: right.address, ldb: right.ld, beta: 1, c: c.address, ldc: c.ld,
+    });
 
     if (inPlace) return;
     const destination = out ?? (w.plain !== undefined ? w.plain : undefined);

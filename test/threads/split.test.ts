@@ -2,7 +2,7 @@
 // through the pool) and number formats give the same bits with 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, matmul, matvec, qr, quantize4bit, quantizeInt8, ready,
+  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, loraApply, loraMerge, matmul, matvec, qr, quantize4bit, quantizeInt8, ready,
   RandomState, svd, toBfloat16, toFloat16, type DType, type Matrix,
 } from "../../src/index.js";
 import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
@@ -117,6 +117,33 @@ describe("matvec across threads", () => {
           for (const result of results.slice(1)) expect(result).toEqualBits(results[0]!);
         });
       }
+    }
+  }
+});
+
+describe("LoRA across threads", () => {
+  // W is out x in (or in x out with fanInFanOut), A r x in, B out x r.
+  const [outFeatures, inFeatures, rank] = [150, 130, 6];
+
+  for (const dtype of ["f32", "f64"] as const) {
+    for (const fanInFanOut of [false, true]) {
+      it(`${dtype} apply and merge fanInFanOut=${fanInFanOut}`, async () => {
+        const rng = new RandomState(fanInFanOut ? 41 : 42);
+        const w = fanInFanOut ? randomMatrix(rng, inFeatures, outFeatures, dtype) : randomMatrix(rng, outFeatures, inFeatures, dtype);
+        const adapter = { A: randomMatrix(rng, rank, inFeatures, dtype), B: randomMatrix(rng, outFeatures, rank, dtype), scaling: 0.5, fanInFanOut };
+        const batch = randomMatrix(rng, 5, inFeatures, dtype);
+        const single = randomMatrix(rng, 1, inFeatures, dtype);
+        const results = await withEachThreadCount(() => ({
+          batch: loraApply(batch, w, adapter).data,
+          single: loraApply(single, w, adapter).data,
+          merged: loraMerge(w, adapter, { out: { ...w, data: w.data.slice() } }).data,
+        }));
+        for (const result of results.slice(1)) {
+          expect(result.batch).toEqualBits(results[0]!.batch);
+          expect(result.single).toEqualBits(results[0]!.single);
+          expect(result.merged).toEqualBits(results[0]!.merged);
+        }
+      });
     }
   }
 });
