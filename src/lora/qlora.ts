@@ -13,6 +13,7 @@ import { shapeText, type Matrix } from "../matrix.js";
 import { checkOptions } from "../linalg/checks.js";
 import { checkFourBitQuantized, FORMAT_NUMBER, type FourBitQuantized, type FourBitType } from "../quant/fourbit-layout.js";
 import { checkInput, withScope, type CheckedInput, type MatrixInput } from "../runtime/operands.js";
+import { parallelFourbitMatvec, parallelGemm } from "../runtime/parallel.js";
 import { currentRuntime, requireRuntime, type Runtime } from "../runtime/state.js";
 import { copyRowsOut, viewOf } from "../runtime/views.js";
 import { checkAdapter, checkLoraOut, type CheckedAdapter, type LoraFactors, type LoraOutOptions } from "./checks.js";
@@ -205,7 +206,6 @@ export function qloraApply(x: MatrixInput | Float32Array, weight: FourBitQuantiz
   }
 
   const result = withScope(runtime, functionName, (scope) => {
-    const kernels = runtime.exports;
     const xs = scope.place(input);
     let codes: number;
     let absmax: number;
@@ -221,13 +221,20 @@ export function qloraApply(x: MatrixInput | Float32Array, weight: FourBitQuantiz
     const bs = scope.place(lora.B);
     const t = scope.allocateMatrix(batch, rank, "f32");
     const y = scope.allocateMatrix(batch, outFeatures, "f32");
-    const gemmWork = Math.max(kernels.gemm_workspace_bytes_f32(batch, rank, inFeatures), kernels.gemm_workspace_bytes_f32(batch, outFeatures, rank));
-    const work = scope.allocate(Math.max(gemmWork, kernels.fourbit_matvec_workspace_bytes(batch), 16));
 
     // Y = X dequant(W)^T, decoded in the kernel; then T = X A^T and Y += scaling T B^T.
-    kernels.fourbit_matvec_f32(xs.address, batch, inFeatures, xs.ld, codes, absmax, w.blockSize, FORMAT_NUMBER[w.format], outFeatures, y.address, y.ld, work);
-    kernels.gemm_f32(0, 1, batch, rank, inFeatures, 1, xs.address, xs.ld, as.address, as.ld, 0, t.address, t.ld, work);
-    kernels.gemm_f32(0, 1, batch, outFeatures, rank, lora.scaling, t.address, t.ld, bs.address, bs.ld, 1, y.address, y.ld, work);
+    parallelFourbitMatvec(runtime, scope, {
+      x: xs.address, batch, n: inFeatures, ldx: xs.ld, codes, absmax, blockSize: w.blockSize,
+      format: FORMAT_NUMBER[w.format], m: outFeatures, y: y.address, ldy: y.ld,
+    });
+    parallelGemm(runtime, scope, {
+      dtype: "f32", transA: false, transB: true, m: batch, n: rank, k: inFeatures, alpha: 1,
+      a: xs.address, lda: xs.ld, b: as.address, ldb: as.ld, beta: 0, c: t.address, ldc: t.ld,
+    });
+    parallelGemm(runtime, scope, {
+      dtype: "f32", transA: false, transB: true, m: batch, n: outFeatures, k: rank, alpha: lora.scaling,
+      a: t.address, lda: t.ld, b: bs.address, ldb: bs.ld, beta: 1, c: y.address, ldc: y.ld,
+    });
 
     if (out !== undefined) {
       copyRowsOut(runtime, y.address, y.ld, out);

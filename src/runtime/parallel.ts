@@ -183,6 +183,50 @@ export function parallelGemv(runtime: Runtime, scope: CallScope, call: GemvCall)
   runJobs(runtime, jobs);
 }
 
+/** Operands of the fused 4-bit product Y = X dequant(W)^T (assembly/lora/fourbit-matvec.ts). */
+export interface FourbitMatvecCall {
+  x: number;
+  batch: number;
+  /** Columns of W (in features): the length of each row of X. */
+  n: number;
+  ldx: number;
+  codes: number;
+  absmax: number;
+  blockSize: number;
+  format: number;
+  /** Rows of W (out features): the columns of Y. */
+  m: number;
+  y: number;
+  ldy: number;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Computes the fused 4-bit product, split by rows of W (columns of Y) when W has at least
+ * PARALLEL_PARAMS.gemvElements values. A share starts at a row whose first flat index is a multiple of
+ * both the block size and the kernel's 32-value chunk, so it sees the same blocks, nibbles and chunks
+ * as it would in the whole product, and the bits do not depend on the thread count.
+ */
+export function parallelFourbitMatvec(runtime: Runtime, scope: CallScope, call: FourbitMatvecCall): void {
+  const { x, batch, n, ldx, codes, absmax, blockSize, format, m, y, ldy } = call;
+  const period = (blockSize * 32) / gcd(blockSize, 32);
+  const unit = period / gcd(period, n);
+  const threads = unit <= m ? threadsFor(runtime, m * n, PARALLEL_PARAMS.gemvElements) : 1;
+  const ranges = threads === 1 ? [[0, m] as [number, number]] : splitRange(m, unit, threads);
+  const jobs = ranges.map(([start, end]): Job => {
+    const first = start * n;
+    const work = scope.allocate(Math.max(runtime.exports.fourbit_matvec_workspace_bytes(batch), 16));
+    return {
+      kernel: "fourbit_matvec_f32",
+      args: [x, batch, n, ldx, codes + first / 2, absmax + (first / blockSize) * 4, blockSize, format, end - start, y + start * 4, ldy, work],
+    };
+  });
+  runJobs(runtime, jobs);
+}
+
 /** Signature of the host functions gemm_pool_f64 and gemm_pool_f32 (assembly/gemm/pooled.ts). */
 type PooledGemm = (
   transA: number, transB: number, m: number, n: number, k: number, alpha: number,

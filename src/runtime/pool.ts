@@ -49,6 +49,7 @@ export const POOL_KERNELS: readonly KernelName[] = [
   "dequantize_uint8_f64",
   "quantize_4bit",
   "dequantize_4bit",
+  "fourbit_matvec_f32",
 ];
 
 /**

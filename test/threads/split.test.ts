@@ -2,7 +2,7 @@
 // through the pool) and number formats give the same bits with 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, loraApply, loraMerge, matmul, matvec, qr, quantize4bit, quantizeInt8, ready,
+  backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, loraApply, loraMerge, matmul, matvec, qloraApply, qr, quantize4bit, quantizeInt8, ready,
   RandomState, svd, toBfloat16, toFloat16, type DType, type Matrix,
 } from "../../src/index.js";
 import { PARALLEL_PARAMS } from "../../src/runtime/parallel.js";
@@ -145,6 +145,23 @@ describe("LoRA across threads", () => {
         }
       });
     }
+  }
+});
+
+describe("QLoRA across threads", () => {
+  // A share of the fused kernel starts on a row whose flat index is a multiple of the block size and
+  // of 32: every 2 rows for 96 columns in blocks of 64, every 8 rows for 100 columns in blocks of 50.
+  for (const [inFeatures, blockSize, type] of [[96, 64, "nf4"], [100, 50, "fp4"]] as const) {
+    it(`${type} ${inFeatures} columns in blocks of ${blockSize}`, async () => {
+      const rng = new RandomState(inFeatures + blockSize);
+      const outFeatures = 150;
+      const rank = 4;
+      const weight = quantize4bit(randomMatrix(rng, outFeatures, inFeatures, "f32"), { type, blockSize });
+      const adapter = { A: randomMatrix(rng, rank, inFeatures, "f32"), B: randomMatrix(rng, outFeatures, rank, "f32"), scaling: 2 };
+      const x = randomMatrix(rng, 3, inFeatures, "f32");
+      const results = await withEachThreadCount(() => qloraApply(x, weight, adapter).data);
+      for (const result of results.slice(1)) expect(result).toEqualBits(results[0]!);
+    });
   }
 });
 
