@@ -26,9 +26,9 @@ import { activePool, type Runtime } from "./state.js";
 export const PARALLEL_PARAMS = {
   /**
    * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured with warm,
-   * polling workers (2-core AMD EPYC, Node 20, f64 operands already in wasm memory, fastest of 7
-   * rounds, 2 threads against 1): 0.93x at 181 x 181 x 16 (1.0 Mflop), 1.06x at 96^3 (1.8 Mflop),
-   * 1.45x at 256 x 256 x 16 (2.1 Mflop), 1.64x at 128^3 (4.2 Mflop).
+   * polling workers on a 2-core AMD EPYC (Node 20, f64 operands already in wasm memory, fastest of 7
+   * rounds). 2 threads against 1 gave 0.93x at 181 x 181 x 16 (1.0 Mflop) and 1.06x at 96^3
+   * (1.8 Mflop), then 1.45x at 256 x 256 x 16 (2.1 Mflop) and 1.64x at 128^3 (4.2 Mflop).
    */
   gemmFlops: 1 << 21,
   /**
@@ -207,8 +207,8 @@ function gcd(a: number, b: number): number {
 /**
  * Computes the fused 4-bit product, split by rows of W (columns of Y) when W has at least
  * PARALLEL_PARAMS.gemvElements values. A share starts at a row whose first flat index is a multiple of
- * both the block size and the kernel's 32-value chunk, so it sees the same blocks, nibbles and chunks
- * as it would in the whole product, and the bits do not depend on the thread count.
+ * both the block size and the kernel's 32-value chunk. The kernel then decodes the same blocks, nibbles
+ * and chunks as in the whole product, so the bits do not depend on the thread count.
  */
 export function parallelFourbitMatvec(runtime: Runtime, scope: CallScope, call: FourbitMatvecCall): void {
   const { x, batch, n, ldx, codes, absmax, blockSize, format, m, y, ldy } = call;

@@ -150,7 +150,7 @@ describe("LoRA across threads", () => {
 
 describe("QLoRA across threads", () => {
   // A share of the fused kernel starts on a row whose flat index is a multiple of the block size and
-  // of 32: every 2 rows for 96 columns in blocks of 64, every 8 rows for 100 columns in blocks of 50.
+  // of 32. That is every 2 rows for 96 columns in blocks of 64, and every 8 rows for 100 in blocks of 50.
   for (const [inFeatures, blockSize, type] of [[96, 64, "nf4"], [100, 50, "fp4"]] as const) {
     it(`${type} ${inFeatures} columns in blocks of ${blockSize}`, async () => {
       const rng = new RandomState(inFeatures + blockSize);
