@@ -42,6 +42,17 @@ export default defineConfig({
         test: { name: "threads", include: ["test/threads/**/*.test.ts"] },
       },
       {
+        // The same tests where the engine has relaxed SIMD: ready() then picks the relaxed-simd build
+        // for one thread and its threaded variant for more.
+        extends: true,
+        test: {
+          name: "threads-relaxed",
+          include: ["test/threads/**/*.test.ts"],
+          pool: "forks",
+          execArgv: ["--experimental-wasm-relaxed-simd"],
+        },
+      },
+      {
         // Drives Debian's Chromium through playwright-core: `npm run test:browser`, not part of `npm test`.
         extends: true,
         test: { name: "browser", include: ["test/browser/**/*.test.ts"], fileParallelism: false },

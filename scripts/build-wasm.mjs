@@ -1,7 +1,8 @@
 // Compiles assembly/ into one WebAssembly module per target of asconfig.json (simd, scalar,
-// relaxed-simd, threads), all in one process: the compiler's JS API saves its start-up cost per extra
-// target. The threads target is the simd build with a shared memory whose maximum is 65,536 pages
-// (4 GiB, all wasm32 addresses); src/runtime/load.ts creates the memory with that maximum or less.
+// relaxed-simd, threads, threads-relaxed), all in one process: the compiler's JS API saves its
+// start-up cost per extra target. The threads and threads-relaxed targets are the simd and
+// relaxed-simd builds with a shared memory whose maximum is 65,536 pages (4 GiB, all wasm32
+// addresses); src/runtime/load.ts creates the memory with that maximum or less.
 // Usage: node scripts/build-wasm.mjs [target ...]   (every target when none is named)
 import asc from "assemblyscript/asc";
 import { readFile } from "node:fs/promises";

@@ -6,7 +6,7 @@
 export interface KernelExports {
   heap_base(): number;
   simd_level(): number;
-  /** 1 in the threaded build (shared memory), 0 in the others. */
+  /** 1 in the threaded builds (shared memory), 0 in the others. */
   thread_support(): number;
 
   add_f64(x: number, y: number, out: number, n: number): void;

@@ -34,13 +34,14 @@ export interface ReadyOptions {
   skipWarmUp?: boolean;
   /**
    * Threads the kernels may use, the calling thread included: 1 runs everything on the calling thread;
-   * more starts `threads - 1` workers on the threaded build (the simd kernels compiled for a shared
-   * memory). Where shared memory is unavailable (a browser page that is not cross-origin isolated) the
-   * library falls back to one thread and `backend().threads` is false. The default is the number of
-   * cores, at most 8, when `backend` is not forced and the engine has SIMD and shared memory; 1
-   * otherwise. Only the simd build has a threaded variant, so more than 1 thread with `backend`
-   * "scalar" or "relaxed-simd" throws a RangeError. With `source` or `url`, a value above 1 says that
-   * the module passed is the threaded build.
+   * more starts `threads - 1` workers on a threaded build: the relaxed-simd kernels compiled for a
+   * shared memory where the engine has relaxed SIMD, else the simd kernels, or the one `backend` names.
+   * Where shared memory is unavailable (a browser page that is not cross-origin isolated) the library
+   * falls back to one thread and `backend().threads` is false. The default is the number of cores, at
+   * most 8, when `backend` is not forced and the engine has SIMD and shared memory; 1 otherwise. The
+   * scalar build has no threaded variant, so more than 1 thread with `backend` "scalar" throws a
+   * RangeError. With `source` or `url`, a value above 1 says that the module passed is a threaded
+   * build.
    */
   threads?: number;
 }
@@ -65,11 +66,16 @@ export interface BackendInfo {
 
 const SIMD_LEVEL_BACKEND: Record<number, BackendName> = { 0: "scalar", 1: "simd", 2: "relaxed-simd" };
 
+/** A build of the package: a backend, or the threaded variant of simd ("threads") or of relaxed-simd. */
+type BuildName = BackendName | "threads" | "threads-relaxed";
+
 /** Returns the default location of a build. The URLs are literal so that bundlers see and copy the files. */
-function defaultUrl(backend: BackendName | "threads"): URL {
-  switch (backend) {
+function defaultUrl(build: BuildName): URL {
+  switch (build) {
     case "threads":
       return new URL("../../wasm/lowrank-threads.wasm", import.meta.url);
+    case "threads-relaxed":
+      return new URL("../../wasm/lowrank-threads-relaxed.wasm", import.meta.url);
     case "relaxed-simd":
       return new URL("../../wasm/lowrank-relaxed-simd.wasm", import.meta.url);
     case "simd":
@@ -125,8 +131,8 @@ function checkOptions(options: unknown): ReadyOptions {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
       throw rangeError("ready", "options.threads", `be an integer from 1 to ${MAX_THREADS}`, threads);
     }
-    if (threads > 1 && (backend === "scalar" || backend === "relaxed-simd")) {
-      throw rangeError("ready", "options.threads", `be 1 with backend "${backend}" (only the simd build has a threaded variant)`, threads);
+    if (threads > 1 && backend === "scalar") {
+      throw rangeError("ready", "options.threads", `be 1 with backend "scalar" (only the simd and relaxed-simd builds have threaded variants)`, threads);
     }
   }
   return options as ReadyOptions;
@@ -207,7 +213,7 @@ async function instantiate(module: WebAssembly.Module, requested: BackendName | 
     throw rangeError("ready", "options.backend", `match the build passed in options.source ("${built}")`, requested);
   }
   if (threaded && exports.thread_support() !== 1) {
-    throw rangeError("ready", "options.threads", "be 1 unless the module passed is the threaded build", threads);
+    throw rangeError("ready", "options.threads", "be 1 unless the module passed is a threaded build", threads);
   }
   const heap = new HeapAllocator(memory, exports.heap_base());
   const pool = threaded ? await ThreadPool.start(module, memory, exports, heap, threads) : undefined;
@@ -219,9 +225,9 @@ let pending: Promise<BackendInfo> | undefined;
 
 // Compiled modules of the package's own builds, so that switching back to a build re-instantiates it
 // without fetching and compiling again (and keeps the code V8 has already optimised).
-const compiled = new Map<BackendName | "threads", WebAssembly.Module>();
+const compiled = new Map<BuildName, WebAssembly.Module>();
 
-async function compiledBuild(build: BackendName | "threads"): Promise<WebAssembly.Module> {
+async function compiledBuild(build: BuildName): Promise<WebAssembly.Module> {
   const module = compiled.get(build) ?? (await compileFromUrl(defaultUrl(build)));
   compiled.set(build, module);
   return module;
@@ -253,14 +259,16 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
       const missing = requested === "relaxed-simd" ? "relaxed SIMD" : "SIMD";
       throw rangeError("ready", "options.backend", `name a build this engine can run (it lacks ${missing})`, requested);
     }
-    const backend = threads > 1 ? "simd" : (requested ?? BACKENDS.find((name) => supports(name, engine))!);
+    // Threads run the relaxed-simd kernels where the engine has them, unless `backend` says simd.
+    const threadedDefault = supports("relaxed-simd", engine) ? "relaxed-simd" : "simd";
+    const backend = requested ?? (threads > 1 ? threadedDefault : BACKENDS.find((name) => supports(name, engine))!);
     requested = backend;
     const sameThreads = (existing === undefined ? 1 : (activePool(existing)?.threads ?? 1)) === threads;
     if (existing !== undefined && existing.backend === backend && sameThreads && options.url === undefined) return describe(existing);
     if (options.url !== undefined) {
       module = await compileFromUrl(new URL(options.url));
     } else {
-      module = await compiledBuild(threads > 1 ? "threads" : backend);
+      module = await compiledBuild(threads === 1 ? backend : backend === "relaxed-simd" ? "threads-relaxed" : "threads");
     }
   }
 
@@ -286,7 +294,8 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
  * and resident matrices of the old one become unusable.
  *
  * With more than one thread (`options.threads`, or by default where the engine has shared memory),
- * the threaded build is loaded and `threads - 1` worker threads are started once (Node's
+ * a threaded build is loaded (relaxed-simd's where the engine has relaxed SIMD, unless `backend` is
+ * "simd") and `threads - 1` worker threads are started once (Node's
  * worker_threads, or module Web Workers). They do not keep a Node process alive; `close()` stops them
  * at once. Large matrix products (`matmul`, `matvec` and the blocked updates inside `svd` and `qr`)
  * and number-format conversions are then split across the threads;

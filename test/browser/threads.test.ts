@@ -39,7 +39,8 @@ describe("threads in Chromium", () => {
     const browser = await page.evaluate(async ({ a, x }) => {
       const lowrank = (window as unknown as { lowrank: typeof import("../../src/index.js") }).lowrank;
       const { PARALLEL_PARAMS } = (window as unknown as { lowrankInternals: Internals }).lowrankInternals.parallel;
-      const info = await lowrank.ready({ threads: 3 });
+      // The simd kernels, so that the results can be compared with Node's simd build bit for bit.
+      const info = await lowrank.ready({ threads: 3, backend: "simd" });
       // Small inputs are split too, so that every worker takes part.
       PARALLEL_PARAMS.gemmFlops = 0;
       PARALLEL_PARAMS.gemvElements = 0;
@@ -68,6 +69,27 @@ describe("threads in Chromium", () => {
     const factors = svd({ rows: 120, cols: 90, data: Float64Array.from(values.a.slice(0, 120 * 90)) });
     expect(Float64Array.from(browser.singularValues)).toEqualBits(factors.S as Float64Array);
     expect(Float64Array.from(browser.u)).toEqualBits(factors.U.data as Float64Array);
+  });
+
+  it("isolated page threads the relaxed-simd kernels by default", async () => {
+    const page = await libraryPage(true);
+    const values = inputs();
+    const outcome = await page.evaluate(async ({ a }) => {
+      const lowrank = (window as unknown as { lowrank: typeof import("../../src/index.js") }).lowrank;
+      const { PARALLEL_PARAMS } = (window as unknown as { lowrankInternals: Internals }).lowrankInternals.parallel;
+      const matrix = { rows: 150, cols: 170, data: Float32Array.from(a) };
+      const single = await lowrank.ready({ threads: 1 });
+      const expected = lowrank.matmul(matrix, matrix, { transB: true }).data;
+      const threaded = await lowrank.ready({ threads: 2 });
+      const saved = PARALLEL_PARAMS.gemmFlops;
+      PARALLEL_PARAMS.gemmFlops = 0;
+      const product = lowrank.matmul(matrix, matrix, { transB: true }).data;
+      PARALLEL_PARAMS.gemmFlops = saved;
+      return { single, threaded, same: product.every((value, i) => Object.is(value, expected[i])) };
+    }, values);
+    expect(outcome.single).toMatchObject({ name: "relaxed-simd", threads: false });
+    expect(outcome.threaded).toMatchObject({ name: "relaxed-simd", relaxedSimd: true, threads: true, threadCount: 2 });
+    expect(outcome.same).toBe(true);
   });
 
   it("isolated page: a worker's trap reaches the caller", async () => {

@@ -31,11 +31,11 @@ describe("ready()", () => {
     let best = "scalar";
     if (engine.simd) best = "simd";
     if (engine.relaxedSimd) best = "relaxed-simd";
-    // With shared memory and several cores the default is the threaded build, which is the simd one.
+    // With shared memory and several cores the default is the threaded variant of the best build.
     const threads = engine.simd && engine.sharedMemory ? Math.min(8, availableParallelism()) : 1;
     expect(info.threadCount).toBe(threads);
     expect(info.threads).toBe(threads > 1);
-    expect(info.name).toBe(threads > 1 ? "simd" : best);
+    expect(info.name).toBe(best);
     await loadBackend();
   });
 
