@@ -25,21 +25,21 @@ import { activePool, type Runtime } from "./state.js";
  */
 export const PARALLEL_PARAMS = {
   /**
-   * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured with warm,
-   * polling workers on a 2-core AMD EPYC (Node 20, f64 operands already in wasm memory, fastest of 7
-   * rounds). 2 threads against 1 gave 0.93x at 181 x 181 x 16 (1.0 Mflop) and 1.06x at 96^3
-   * (1.8 Mflop), then 1.45x at 256 x 256 x 16 (2.1 Mflop) and 1.64x at 128^3 (4.2 Mflop).
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. `npx tsx
+   * bench/thresholds.ts` (2-core AMD EPYC, Node 20, f64 operands already in wasm memory, warm polling
+   * pool, fastest of 7 rounds) gave 2 threads against 1: 0.87x at 32^3 (0.07 Mflop), 1.08x at
+   * 64 x 64 x 16 (0.13 Mflop), 1.19x at 48^3 (0.22 Mflop) and 1.47x at 128 x 128 x 16 (0.5 Mflop).
    */
-  gemmFlops: 1 << 21,
+  gemmFlops: 1 << 17,
   /**
-   * Elements of A below which a matrix-vector product runs on one thread. Measured as above (f64):
-   * 0.87x at 181 x 181, and at 256 x 256 (65,536 elements) 1.45x for A x and 1.00x for A^T x.
+   * Elements of A below which a matrix-vector product runs on one thread. The same script (f64) gave
+   * 1.00x at 181 x 181, and at 256 x 256 (65,536 elements) 1.58x for A x and 1.19x for A^T x.
    */
   gemvElements: 1 << 16,
   /**
-   * Values below which a conversion or quantizer runs on one thread. Measured as above with
-   * float32 -> float16: 1.16x at 8,192 values, 1.46x at 16,384, 1.81x at 65,536. The quantizers were
-   * not measured; they do more work per value, so the same count is estimated to pay for them too.
+   * Values below which a conversion or quantizer runs on one thread. The same script, float32 ->
+   * float16: 0.87x at 4,096 values, 1.20x at 8,192, 1.46x at 16,384. The quantizers were not measured;
+   * they do more work per value, so the same count is estimated to pay for them too.
    */
   rangeValues: 1 << 13,
   /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
