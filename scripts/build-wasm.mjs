@@ -2,7 +2,7 @@
 // relaxed-simd, threads, threads-relaxed), all in one process: the compiler's JS API saves its
 // start-up cost per extra target. The threads and threads-relaxed targets are the simd and
 // relaxed-simd builds with a shared memory whose maximum is 65,536 pages (4 GiB, all wasm32
-// addresses); src/runtime/load.ts creates the memory with that maximum or less.
+// addresses). src/runtime/load.ts creates the memory with that maximum or less.
 // Usage: node scripts/build-wasm.mjs [target ...]   (every target when none is named)
 import asc from "assemblyscript/asc";
 import { readFile } from "node:fs/promises";

@@ -29,7 +29,7 @@ declare function gemvPoolF32(transA: bool, m: i32, n: i32, alpha: f32, a: usize,
 /**
  * C = alpha op(A) op(B) + beta C with the arguments and semantics of gemm<T> (driver.ts). In the
  * threaded build the host's pool computes it when it accepts the product, with workspaces of its
- * own; otherwise gemm<T> computes it here in `work`. The result is the same bit for bit either way,
+ * own. Otherwise gemm<T> computes it here in `work`. The result is the same bit for bit either way,
  * because the pool splits C into blocks that each go through gemm<T> with the same k blocking.
  */
 export function gemmPooled<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
@@ -44,7 +44,7 @@ export function gemmPooled<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32
 
 /**
  * y = alpha op(A) x + beta y with the arguments and semantics of gemv<T> (gemv.ts). In the threaded
- * build the host's pool computes it when it accepts the product, splitting y into ranges; otherwise
+ * build the host's pool computes it when it accepts the product, splitting y into ranges. Otherwise
  * gemv<T> computes it here in `work`. The result is the same bit for bit either way, because every
  * element of y is summed in the same order whichever range it falls in.
  */

@@ -78,9 +78,33 @@ function svdCase(rng: RandomState, n: number): BenchCase {
     if (Number.isNaN(result.S[0])) throw new Error("bench threads: NaN in the singular values");
     return result;
   });
-  // About 0.75 s a call at n = 1000 on one thread; the budget leaves each implementation 3 or more
-  // calls a round.
+  // A call takes about 0.75 s at n = 1000 on one thread, so the budget leaves each implementation 3
+  // or more calls a round.
   return { suite: "threads", operation: "svd f64", size: `${n}x${n}`, sizeValue: n, budgetMs: 40_000, implementations };
+}
+
+/**
+ * Makes one implementation per thread count for a case whose operands stay in wasm memory. `place`
+ * allocates and fills them in the runtime that activation loaded, once per load, because the blocks
+ * survive while that build stays loaded and a new load starts a new memory. `run` gets the runtime.
+ */
+function residentImplementations(place: (runtime: Runtime) => void, run: (runtime: Runtime) => unknown): Implementation[] {
+  return threadCounts().map((threads) => {
+    let owner: Runtime | undefined;
+    return {
+      name: implementationName(threads),
+      kind: "build",
+      warmupEachRound: true,
+      activate: async () => {
+        await activateThreads(threads);
+        const runtime = requireRuntime("bench");
+        if (owner === runtime) return;
+        owner = runtime;
+        place(runtime);
+      },
+      run: () => run(requireRuntime("bench")),
+    };
+  });
 }
 
 /**
@@ -89,61 +113,36 @@ function svdCase(rng: RandomState, n: number): BenchCase {
  */
 function residentGemvCase(rng: RandomState, n: number, transA: boolean): BenchCase {
   const values = Float64Array.from(rng.randn(n * n + n));
-  const implementations: Implementation[] = threadCounts().map((threads) => {
-    let owner: Runtime | undefined;
-    let a = 0;
-    let x = 0;
-    let y = 0;
-    return {
-      name: implementationName(threads),
-      kind: "build",
-    warmupEachRound: true,
-      activate: async () => {
-        await activateThreads(threads);
-        const runtime = requireRuntime("bench");
-        // The blocks survive while this build stays loaded; a new load starts a new memory.
-        if (owner === runtime) return;
-        owner = runtime;
-        a = runtime.heap.allocate(n * n * 8, "bench");
-        x = runtime.heap.allocate(n * 8, "bench");
-        y = runtime.heap.allocate(n * 8, "bench");
-        new Float64Array(runtime.memory.buffer, a, n * n).set(values.subarray(0, n * n));
-        new Float64Array(runtime.memory.buffer, x, n).set(values.subarray(n * n));
-      },
-      run: () => {
-        const runtime = requireRuntime("bench");
-        withScope(runtime, "bench", (scope) => parallelGemv(runtime, scope, { dtype: "f64", transA, m: n, n, alpha: 1, a, lda: n, x, beta: 0, y }));
-      },
-    };
-  });
+  let a = 0;
+  let x = 0;
+  let y = 0;
+  const implementations = residentImplementations(
+    (runtime) => {
+      a = runtime.heap.allocate(n * n * 8, "bench");
+      x = runtime.heap.allocate(n * 8, "bench");
+      y = runtime.heap.allocate(n * 8, "bench");
+      new Float64Array(runtime.memory.buffer, a, n * n).set(values.subarray(0, n * n));
+      new Float64Array(runtime.memory.buffer, x, n).set(values.subarray(n * n));
+    },
+    (runtime) => withScope(runtime, "bench", (scope) => parallelGemv(runtime, scope, { dtype: "f64", transA, m: n, n, alpha: 1, a, lda: n, x, beta: 0, y })),
+  );
   return { suite: "threads", operation: `gemv${transA ? "^T" : ""} f64 resident`, size: `${n}x${n}`, flops: 2 * n * n, sizeValue: n, implementations };
 }
 
 /** float32 -> float16 on n values that stay in wasm memory: the kernels alone, no copies. */
 function residentConversionCase(rng: RandomState, n: number): BenchCase {
   const values = Float32Array.from(rng.randn(1 << 16), (x) => x * 1000);
-  const implementations: Implementation[] = threadCounts().map((threads) => {
-    let owner: Runtime | undefined;
-    let source = 0;
-    let target = 0;
-    return {
-      name: implementationName(threads),
-      kind: "build",
-    warmupEachRound: true,
-      activate: async () => {
-        await activateThreads(threads);
-        const runtime = requireRuntime("bench");
-        // The blocks survive while this build stays loaded; a new load starts a new memory.
-        if (owner === runtime) return;
-        owner = runtime;
-        source = runtime.heap.allocate(n * 4, "bench");
-        target = runtime.heap.allocate(n * 2, "bench");
-        const view = new Float32Array(runtime.memory.buffer, source, n);
-        for (let i = 0; i < n; i += values.length) view.set(values.subarray(0, Math.min(values.length, n - i)), i);
-      },
-      run: () => parallelConvert(requireRuntime("bench"), "f32_to_f16", source, 4, target, 2, n),
-    };
-  });
+  let source = 0;
+  let target = 0;
+  const implementations = residentImplementations(
+    (runtime) => {
+      source = runtime.heap.allocate(n * 4, "bench");
+      target = runtime.heap.allocate(n * 2, "bench");
+      const view = new Float32Array(runtime.memory.buffer, source, n);
+      for (let i = 0; i < n; i += values.length) view.set(values.subarray(0, Math.min(values.length, n - i)), i);
+    },
+    (runtime) => parallelConvert(runtime, "f32_to_f16", source, 4, target, 2, n),
+  );
   const label = n >= 1 << 20 ? `${n >> 20}M` : `${n >> 10}K`;
   return { suite: "threads", operation: "f32 -> f16 resident", size: label, values: n, sizeValue: n, implementations };
 }

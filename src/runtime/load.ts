@@ -40,7 +40,7 @@ export interface ReadyOptions {
    * falls back to one thread and `backend().threads` is false. The default is the number of cores, at
    * most 8, when `backend` is not forced and the engine has SIMD and shared memory; 1 otherwise. The
    * scalar build has no threaded variant, so more than 1 thread with `backend` "scalar" throws a
-   * RangeError. With `source` or `url`, a value above 1 says that the module passed is a threaded
+   * RangeError. With `source` or `url`, a value above 1 declares the module passed a threaded
    * build.
    */
   threads?: number;
@@ -259,7 +259,7 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
       const missing = requested === "relaxed-simd" ? "relaxed SIMD" : "SIMD";
       throw rangeError("ready", "options.backend", `name a build this engine can run (it lacks ${missing})`, requested);
     }
-    // Threads run the relaxed-simd kernels where the engine has them, unless `backend` says simd.
+    // Threads run the relaxed-simd kernels where the engine has them, unless `backend` requests simd.
     const threadedDefault = supports("relaxed-simd", engine) ? "relaxed-simd" : "simd";
     const backend = requested ?? (threads > 1 ? threadedDefault : BACKENDS.find((name) => supports(name, engine))!);
     requested = backend;
@@ -268,7 +268,9 @@ async function load(options: ReadyOptions): Promise<BackendInfo> {
     if (options.url !== undefined) {
       module = await compileFromUrl(new URL(options.url));
     } else {
-      module = await compiledBuild(threads === 1 ? backend : backend === "relaxed-simd" ? "threads-relaxed" : "threads");
+      let build: BuildName = backend;
+      if (threads > 1) build = backend === "relaxed-simd" ? "threads-relaxed" : "threads";
+      module = await compiledBuild(build);
     }
   }
 

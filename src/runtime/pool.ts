@@ -54,8 +54,8 @@ export const POOL_KERNELS: readonly KernelName[] = [
 
 /**
  * Microseconds a thread polls for its next job (a worker) or for a worker's reply (the calling
- * thread) before it sleeps in Atomics.wait. Tests and benchmarks may change it; workers read it each
- * time they finish a job.
+ * thread) before it sleeps in Atomics.wait. Tests and benchmarks may change it, and each job carries the
+ * current value to its worker.
  */
 export const POOL_PARAMS = {
   spinMicroseconds: 10_000,

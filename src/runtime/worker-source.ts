@@ -49,7 +49,7 @@ function start(message, post) {
     const instance = new WebAssembly.Instance(message.module, {
       env: {
         memory: message.memory,
-        // Workers run only the kernels in \`kernels\`, which never call these; only the main
+        // Workers run only the kernels in \`kernels\`, which never call these. Only the main
         // thread's kernels hand products to the pool.
         gemm_pool_f64: () => 0,
         gemm_pool_f32: () => 0,

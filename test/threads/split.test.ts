@@ -1,5 +1,6 @@
-// The threaded build against one thread: matrix products, the SVD and QR (whose blocked updates go
-// through the pool) and number formats give the same bits with 1, 2 and 3 threads. The split thresholds are lowered to 0 so that small inputs are split too.
+// The threaded build against one thread: matrix products, matvec, the LoRA products, the SVD and QR
+// (whose blocked updates go through the pool) and number formats give the same bits with 1, 2 and 3
+// threads. The split thresholds are lowered to 0 so that small inputs are split too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   backend, dequantize4bit, dequantizeInt8, fromBfloat16, fromFloat16, loraApply, loraMerge, matmul, matvec, qloraApply, qr, quantize4bit, quantizeInt8, ready,
