@@ -15,7 +15,7 @@
  * the imports that poolImports builds.
  */
 import type { DType } from "../matrix.js";
-import { CallScope } from "./operands.js";
+import { withScope, type CallScope } from "./operands.js";
 import type { Job, KernelName } from "./pool.js";
 import { activePool, type Runtime } from "./state.js";
 
@@ -25,21 +25,23 @@ import { activePool, type Runtime } from "./state.js";
  */
 export const PARALLEL_PARAMS = {
   /**
-   * Floating-point operations (2 m n k) below which GEMM runs on one thread. `npx tsx
-   * bench/thresholds.ts` (2-core AMD EPYC, Node 20, f64 operands already in wasm memory, warm polling
-   * pool, fastest of 7 rounds) gave 2 threads against 1: 0.87x at 32^3 (0.07 Mflop), 1.08x at
-   * 64 x 64 x 16 (0.13 Mflop), 1.19x at 48^3 (0.22 Mflop) and 1.47x at 128 x 128 x 16 (0.5 Mflop).
+   * Floating-point operations (2 m n k) below which GEMM runs on one thread. Measured by `npx tsx
+   * bench/thresholds.ts` on a 2-core AMD EPYC (Node 20, f64 operands already in wasm memory, warm
+   * polling pool, fastest of 7 rounds). 2 threads against 1 gave 0.89x at 32^3 (0.07 Mflop) and 1.12x
+   * at 64 x 64 x 16 (0.13 Mflop), then 1.24x at 48^3 (0.22 Mflop) and 1.57x at 128 x 128 x 16.
    */
   gemmFlops: 1 << 17,
   /**
    * Elements of A below which a matrix-vector product runs on one thread. The same script (f64) gave
-   * 1.00x at 181 x 181, and at 256 x 256 (65,536 elements) 1.58x for A x and 1.19x for A^T x.
+   * 0.85x at 181 x 181, and at 256 x 256 (65,536 elements) 1.37x for A x and 1.02x for A^T x.
+   * NOTE: A^T x gains little on two threads (0.98x to 1.29x from 362 x 362 to 1024 x 1024), because
+   * each share streams a strip of every row; splitting it by rows with a reduction would fix that.
    */
   gemvElements: 1 << 16,
   /**
    * Values below which a conversion or quantizer runs on one thread. The same script, float32 ->
-   * float16: 0.87x at 4,096 values, 1.20x at 8,192, 1.46x at 16,384. The quantizers were not measured;
-   * they do more work per value, so the same count is estimated to pay for them too.
+   * float16: 0.64x at 4,096 values, 1.25x at 8,192, 1.49x at 16,384. The quantizers were not measured.
+   * They do more work per value, so the same count is estimated to pay for them too.
    */
   rangeValues: 1 << 13,
   /** Every range but the last is a multiple of this many values (a cache line of float32 and more). */
@@ -244,15 +246,8 @@ export interface PoolImports {
   gemv_pool_f32: PooledGemv;
 }
 
-/** Runs `body` with a scope of its own, released before this returns; the name is for memory errors. */
-function withPoolScope(runtime: Runtime, body: (scope: CallScope) => void): void {
-  const scope = new CallScope(runtime, "svd or qr (a threaded update)");
-  try {
-    body(scope);
-  } finally {
-    scope.release();
-  }
-}
+/** The function name memory errors give for a product a kernel hands to the pool. */
+const POOL_SCOPE_NAME = "svd or qr (a threaded update)";
 
 /**
  * Builds the imports through which the threaded build's own kernels (the SVD's and QR's blocked
@@ -268,7 +263,7 @@ export function poolImports(runtimeOf: () => Runtime | undefined): PoolImports {
     const runtime = runtimeOf();
     if (runtime === undefined || alpha === 0 || k <= 0) return 0;
     if (threadsFor(runtime, 2 * m * n * k, PARALLEL_PARAMS.gemmFlops) === 1) return 0;
-    withPoolScope(runtime, (scope) => {
+    withScope(runtime, POOL_SCOPE_NAME, (scope) => {
       parallelGemm(runtime, scope, { dtype, transA: transA !== 0, transB: transB !== 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc });
     });
     return 1;
@@ -277,7 +272,7 @@ export function poolImports(runtimeOf: () => Runtime | undefined): PoolImports {
     const runtime = runtimeOf();
     if (runtime === undefined || alpha === 0 || m <= 0 || n <= 0) return 0;
     if (threadsFor(runtime, m * n, PARALLEL_PARAMS.gemvElements) === 1) return 0;
-    withPoolScope(runtime, (scope) => parallelGemv(runtime, scope, { dtype, transA: transA !== 0, m, n, alpha, a, lda, x, beta, y }));
+    withScope(runtime, POOL_SCOPE_NAME, (scope) => parallelGemv(runtime, scope, { dtype, transA: transA !== 0, m, n, alpha, a, lda, x, beta, y }));
     return 1;
   };
   return { gemm_pool_f64: gemm("f64"), gemm_pool_f32: gemm("f32"), gemv_pool_f64: gemv("f64"), gemv_pool_f32: gemv("f32") };
